@@ -1,0 +1,3 @@
+from deckmark.cli import cli
+
+cli(prog_name="deckmark")
