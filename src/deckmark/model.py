@@ -76,6 +76,10 @@ class Card:
     """Also ask back → front (hand-written term ↔ definition cards)."""
     prompt: str = ""
     """Markdown shown above a cloze text (the question the cloze answers); unused otherwise."""
+    guid: str = ""
+    """Anki note GUID, assigned by the identity stage (deckmark.identity) before export."""
+    modified: int = 0
+    """Epoch seconds of the card's last content change, assigned with the GUID."""
 
     @property
     def is_cloze(self) -> bool:

@@ -1,0 +1,50 @@
+"""Output formats. Each format is one module; this registry names them for ``--format``.
+
+Modules are imported only when their format is built, so heavy engines (Typst) stay out of
+``deckmark --help`` and of builds that do not need them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from deckmark.model import Deck, Diagnostic
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExportOptions:
+    """Settings shared by the exporters; each uses what applies to it."""
+
+    paper: Literal["a4", "letter"] = "a4"
+    duplex: Literal["long", "short", "none"] = "long"
+    """How the printed sheet is flipped; ``none`` prints fronts and backs as separate files."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Export:
+    """What one exporter wrote."""
+
+    paths: tuple[Path, ...]
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+ExportFunction = Callable[[Deck, Path, ExportOptions], Export]
+"""``export(deck, out_dir, options)``: write the format's files for ``deck`` into ``out_dir``."""
+
+FORMATS: dict[str, str] = {
+    "apkg": "deckmark.exporters.anki:export_apkg",
+}
+"""Format name → ``module:function`` of its ExportFunction, in the order builds run them."""
+
+DEFAULT_FORMATS: tuple[str, ...] = ("apkg",)
+
+
+def exporter(name: str) -> ExportFunction:
+    """The export function for a format name from FORMATS."""
+    module_name, _, function_name = FORMATS[name].partition(":")
+    function: ExportFunction = getattr(importlib.import_module(module_name), function_name)
+    return function
