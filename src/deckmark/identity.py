@@ -1,0 +1,491 @@
+"""Card identity across edits: the lockfile, GUID assignment and rename matching.
+
+Anki matches an imported note to an existing one only by GUID, so a card must keep its GUID
+for as long as it is recognisably the same card. The notes stay untouched; identity lives in
+``deckmark.lock`` next to them, one line per card, sorted by key::
+
+    # deckmark.lock format 1: card identities. Commit this file with your notes.
+    # notes: .
+    # guid<TAB>modified<TAB>fingerprint<TAB>key<TAB>question<TAB>answer
+    Hf3kq9ZsA1<TAB>2025-01-31T12:00:00Z<TAB>1a2b3c.4d5e6f.a1b2c3.d4e5f6.0a1b2c<TAB>notes.md#...
+
+``modified`` is the time of the card's last content change (the Anki note mod, so an import
+updates exactly the cards that changed). ``fingerprint`` is one short hash per part of the card
+(question, answer, heading path, tags, other), so a change can be named. ``question`` and
+``answer`` are the card's Markdown with ``\\``, tab and newline escaped; they let a card whose key
+changed (heading renamed, section moved) be recognised by its text.
+
+Matching a build against the lockfile:
+
+1. A key starting with :data:`EXPLICIT_KEY_PREFIX` was written by the user and is
+   authoritative: it matches the entry with the same key, or the entry whose GUID it names
+   (``id:<guid>``, which settles an ambiguous match), and is otherwise new.
+2. Every other card is paired with the old entry of the same key and fingerprint (unchanged);
+   the rest are paired by text similarity, with a bonus for an equal key, best pair first. A
+   pair is taken only if it is a unique best: when a rival pair scores within
+   :data:`AMBIGUITY_MARGIN`, nothing is guessed and the cards involved are reported.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from deckmark.errors import InputError, raise_if_any
+from deckmark.model import CLOZE_RE, Card, Diagnostic
+from deckmark.output import write_atomic
+
+LOCKFILE_NAME = "deckmark.lock"
+FORMAT_VERSION = 1
+EXPLICIT_KEY_PREFIX = "id:"
+"""Keys starting with this were given by the user (an explicit card id), not derived."""
+
+SIMILARITY_THRESHOLD = 0.6
+"""Minimum score for two cards with different text to count as the same card."""
+KEY_BONUS = 0.25
+"""Added to the similarity of an old entry and a card with the same key."""
+AMBIGUITY_MARGIN = 0.05
+"""A rival pair scoring within this of the best pair makes the match ambiguous."""
+
+FINGERPRINT_PARTS = ("question", "answer", "heading", "tags", "other")
+"""What each group of the fingerprint hashes; ``other`` is kind, subdeck, reverse, source file."""
+
+_HEADER = (
+    f"# {LOCKFILE_NAME} format {FORMAT_VERSION}: card identities. "
+    "Commit this file with your notes; deckmark build rewrites it.\n"
+)
+_COLUMNS = "# guid\tmodified\tfingerprint\tkey\tquestion\tanswer\n"
+_FORMAT_RE = re.compile(rf"#\s*{re.escape(LOCKFILE_NAME)} format ([^\s:]+)")
+_NOTES_RE = re.compile(r"#\s*notes:\s*(.*?)\s*$")
+_FINGERPRINT_RE = re.compile(rf"[0-9a-f]{{6}}(?:\.[0-9a-f]{{6}}){{{len(FINGERPRINT_PARTS) - 1}}}")
+_TIME_RE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+_CONFLICT_MARKERS = ("<<<<<<<", "|||||||", "=======", ">>>>>>>")
+_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_UNESCAPES = {v[1]: k for k, v in _ESCAPES.items()}
+_GUID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LockEntry:
+    """One card as the last build saw it."""
+
+    guid: str
+    modified: int
+    """Epoch seconds of the card's last content change."""
+    fingerprint: str
+    """One 6-hex-digit hash per FINGERPRINT_PARTS, joined by dots."""
+    key: str
+    question: str
+    """The card's question (Card.question), Markdown."""
+    answer: str
+    """The card's answer (Card.back), Markdown."""
+    line: int = 0
+    """Line in the lockfile it was read from (0 for entries not read from a file)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Lockfile:
+    """The identities of one deck's cards, sorted by key."""
+
+    entries: tuple[LockEntry, ...] = ()
+    notes: str | None = None
+    """What the lockfile belongs to (a notes file name, or ``.`` for its folder), if recorded."""
+
+
+class ChangeKind(StrEnum):
+    """What importing the next build does to a card, relative to the last build."""
+
+    NEW = "new"
+    UPDATED = "updated"
+    """Same question, other content changed."""
+    RENAMED = "renamed"
+    """The question changed (possibly with other content)."""
+    REMOVED = "removed"
+    UNCHANGED = "unchanged"
+    AMBIGUOUS = "ambiguous"
+    """Resembles several old cards (or shares one with other cards) equally well: made new."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CardChange:
+    """One line of the difference between the lockfile and a build."""
+
+    kind: ChangeKind
+    guid: str
+    card: Card | None = None
+    """The card in this build (None when removed)."""
+    old: LockEntry | None = None
+    """The lockfile entry it was matched to (None when new or ambiguous)."""
+    changed: tuple[str, ...] = ()
+    """Names from FINGERPRINT_PARTS that differ, for updated and renamed cards."""
+    similarity: float | None = None
+    """Text similarity when matched by text rather than by key."""
+    candidates: tuple[LockEntry, ...] = ()
+    """For ambiguous cards: the old entries it could not choose between."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IdentityResult:
+    """Cards with GUIDs and modification times, the lockfile to write, and what changed."""
+
+    cards: tuple[Card, ...]
+    """The input cards in their order, with ``guid`` and ``modified`` set."""
+    lockfile: Lockfile
+    changes: tuple[CardChange, ...]
+    warnings: tuple[Diagnostic, ...] = ()
+
+    def of_kind(self, kind: ChangeKind) -> tuple[CardChange, ...]:
+        return tuple(c for c in self.changes if c.kind is kind)
+
+
+# --- lockfile text ---------------------------------------------------------------------------
+
+
+def lockfile_path(notes_path: Path) -> Path:
+    """Where the lockfile of a deck folder or single notes file lives."""
+    folder = notes_path if notes_path.is_dir() else notes_path.parent
+    return folder / LOCKFILE_NAME
+
+
+def lockfile_owner(notes_path: Path) -> str:
+    """The ``notes`` value recorded for a deck folder (``.``) or single notes file (its name)."""
+    return "." if notes_path.is_dir() else notes_path.name
+
+
+def read_lockfile(path: Path) -> Lockfile:
+    """Parse a lockfile; every problem is collected and raised once as InputError."""
+    where = _display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError([f"{where}:1: not UTF-8 text ({e.reason})"]) from e
+    problems: list[str] = []
+    entries: list[LockEntry] = []
+    notes: str | None = None
+    guid_lines: dict[str, int] = {}
+    key_lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        at = f"{where}:{number}"
+        if line.startswith(_CONFLICT_MARKERS):
+            problems.append(
+                f"{at}: merge conflict marker {line[:7]!r}; resolve the conflict by keeping "
+                "the lines of both sides (one line per card) and removing the markers"
+            )
+            continue
+        if not line.strip():
+            continue
+        if line.startswith("#"):
+            if m := _FORMAT_RE.match(line):
+                if m.group(1) != str(FORMAT_VERSION):
+                    problems.append(
+                        f"{at}: unsupported lockfile format {m.group(1)!r} "
+                        f"(this deckmark reads format {FORMAT_VERSION})"
+                    )
+            elif m := _NOTES_RE.match(line):
+                notes = m.group(1)
+            continue
+        entry, problem = _parse_entry(line, number)
+        if problem:
+            problems.append(f"{at}: {problem}")
+            continue
+        assert entry is not None
+        if entry.guid in guid_lines:
+            problems.append(
+                f"{at}: duplicate GUID {entry.guid!r} (also on line {guid_lines[entry.guid]})"
+            )
+        else:
+            guid_lines[entry.guid] = number
+        if entry.key in key_lines:
+            problems.append(
+                f"{at}: duplicate card key {entry.key!r} (also on line {key_lines[entry.key]})"
+            )
+        else:
+            key_lines[entry.key] = number
+        entries.append(entry)
+    raise_if_any(problems)
+    return Lockfile(entries=tuple(sorted(entries, key=lambda e: e.key)), notes=notes)
+
+
+def format_lockfile(lock: Lockfile) -> str:
+    """The lockfile's text: header comments, then one line per card sorted by key."""
+    lines = [_HEADER]
+    if lock.notes is not None:
+        lines.append(f"# notes: {lock.notes}\n")
+    lines.append(_COLUMNS)
+    for e in sorted(lock.entries, key=lambda e: e.key):
+        fields = (e.guid, _format_time(e.modified), e.fingerprint, e.key, e.question, e.answer)
+        lines.append("\t".join(_escape(f) for f in fields) + "\n")
+    return "".join(lines)
+
+
+def write_lockfile(path: Path, lock: Lockfile) -> None:
+    """Write the lockfile atomically."""
+    write_atomic(path, format_lockfile(lock).encode("utf-8"))
+
+
+def _parse_entry(line: str, number: int) -> tuple[LockEntry | None, str]:
+    columns = line.split("\t")
+    if len(columns) != 6:
+        return None, (
+            "expected 6 tab-separated columns (guid, modified, fingerprint, key, question, "
+            f"answer), found {len(columns)}"
+        )
+    try:
+        guid, modified, fingerprint, key, question, answer = (_unescape(c) for c in columns)
+    except ValueError as e:
+        return None, str(e)
+    if not guid or any(c.isspace() for c in guid):
+        return None, f"bad GUID {guid!r}"
+    if not _TIME_RE.fullmatch(modified):
+        return None, f"bad modification time {modified!r} (expected e.g. 2025-01-31T12:00:00Z)"
+    try:
+        seconds = int(datetime.strptime(modified, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+                      .timestamp())
+    except ValueError:
+        return None, f"bad modification time {modified!r} (expected e.g. 2025-01-31T12:00:00Z)"
+    if not _FINGERPRINT_RE.fullmatch(fingerprint):
+        return None, f"bad fingerprint {fingerprint!r}"
+    if not key:
+        return None, "empty card key"
+    entry = LockEntry(guid=guid, modified=seconds, fingerprint=fingerprint, key=key,
+                      question=question, answer=answer, line=number)
+    return entry, ""
+
+
+def _escape(text: str) -> str:
+    return "".join(_ESCAPES.get(ch, ch) for ch in text)
+
+
+def _unescape(text: str) -> str:
+    parts = text.split("\\\\")  # "\\\\" first: "\\\\t" is a backslash and a "t"
+    out = []
+    for part in parts:
+        for m in re.finditer(r"\\(.?)", part):
+            if m.group(1) not in _UNESCAPES or m.group(1) == "\\":
+                shown = "\\" + m.group(1)
+                raise ValueError(f"unknown escape '{shown}' (use \\\\, \\t, \\n or \\r)")
+        out.append(re.sub(r"\\(.)", lambda m: _UNESCAPES[m.group(1)], part))
+    return "\\".join(out)
+
+
+def _format_time(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+# --- fingerprints, similarity, GUIDs ---------------------------------------------------------
+
+
+def fingerprint(card: Card) -> str:
+    """One short hash per FINGERPRINT_PARTS of everything the card exports."""
+    other = "\x1f".join(
+        (card.kind.value, card.subdeck or "", "reverse" if card.reverse else "", card.source.path)
+    )
+    parts = (card.question, card.back, "\x1f".join(card.context), " ".join(card.tags), other)
+    return ".".join(hashlib.sha256(p.encode("utf-8")).hexdigest()[:6] for p in parts)
+
+
+def changed_parts(old: str, new: str) -> tuple[str, ...]:
+    """Names of the fingerprint parts that differ between two fingerprints."""
+    return tuple(
+        name
+        for name, a, b in zip(FINGERPRINT_PARTS, old.split("."), new.split("."), strict=True)
+        if a != b
+    )
+
+
+def _tokens(question: str, answer: str) -> list[str]:
+    def words(text: str) -> list[str]:
+        text = CLOZE_RE.sub(lambda m: m.group(2), text)
+        return re.findall(r"\w+", text.lower())
+
+    return [*words(question), "\x00", *words(answer)]
+
+
+def guid_for(deck_name: str, key: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """A deterministic GUID for a new card (11 characters of [0-9A-Za-z]), avoiding ``taken``."""
+    attempt = 0
+    while True:
+        digest = hashlib.sha256(f"{deck_name}\x1f{key}\x1f{attempt}".encode()).digest()
+        number = int.from_bytes(digest[:8], "big")
+        chars = []
+        for _ in range(11):
+            number, digit = divmod(number, len(_GUID_ALPHABET))
+            chars.append(_GUID_ALPHABET[digit])
+        guid = "".join(chars)
+        if guid not in taken:
+            return guid
+        attempt += 1
+
+
+# --- matching --------------------------------------------------------------------------------
+
+
+def assign_identities(
+    deck_name: str, cards: Sequence[Card], lock: Lockfile | None, now: int
+) -> IdentityResult:
+    """Give each card a GUID and modification time, keeping those of the cards it continues."""
+    _check_unique_keys(cards)
+    old_entries = lock.entries if lock else ()
+    by_key = {e.key: e for e in old_entries}
+    by_guid = {e.guid: e for e in old_entries}
+    prints = [fingerprint(c) for c in cards]
+
+    matched: dict[int, tuple[LockEntry, float | None]] = {}  # card index → entry, similarity
+    used: set[str] = set()  # GUIDs of matched entries
+
+    def take(i: int, entry: LockEntry, similarity: float | None = None) -> None:
+        matched[i] = (entry, similarity)
+        used.add(entry.guid)
+
+    # 1. Explicit ids are authoritative; 2. unchanged cards keep their entry.
+    for i, card in enumerate(cards):
+        entry = by_key.get(card.key)
+        if card.key.startswith(EXPLICIT_KEY_PREFIX):
+            claimed = by_guid.get(card.key.removeprefix(EXPLICIT_KEY_PREFIX))
+            entry = entry or claimed
+        elif entry is not None and entry.fingerprint != prints[i]:
+            entry = None
+        if entry is not None and entry.guid not in used:
+            take(i, entry)
+
+    # 3. The rest by similarity, unique best pairs first.
+    pool_cards = [
+        i for i, c in enumerate(cards)
+        if i not in matched and not c.key.startswith(EXPLICIT_KEY_PREFIX)
+    ]
+    pool_entries = [
+        e for e in old_entries
+        if e.guid not in used and not e.key.startswith(EXPLICIT_KEY_PREFIX)
+    ]
+    ambiguous: dict[int, tuple[LockEntry, ...]] = {}
+    for i, entry, score in _match_by_similarity(cards, pool_cards, pool_entries, ambiguous):
+        take(i, entry, score)
+
+    taken = {e.guid for e in old_entries}
+    out_cards: list[Card] = []
+    new_entries: list[LockEntry] = []
+    changes: list[CardChange] = []
+    for i, card in enumerate(cards):
+        found = matched.get(i)
+        if found is None:
+            guid = guid_for(deck_name, card.key, taken)
+            taken.add(guid)
+            modified = now
+            if i in ambiguous:
+                changes.append(CardChange(kind=ChangeKind.AMBIGUOUS, guid=guid, card=card,
+                                          candidates=ambiguous[i]))
+            else:
+                changes.append(CardChange(kind=ChangeKind.NEW, guid=guid, card=card))
+        else:
+            entry, similarity = found
+            guid = entry.guid
+            changed = changed_parts(entry.fingerprint, prints[i])
+            if not changed:
+                kind, modified = ChangeKind.UNCHANGED, entry.modified
+            else:
+                kind = ChangeKind.RENAMED if "question" in changed else ChangeKind.UPDATED
+                modified = max(now, entry.modified + 1)
+            changes.append(CardChange(kind=kind, guid=guid, card=card, old=entry,
+                                      changed=changed, similarity=similarity))
+        out_cards.append(replace(card, guid=guid, modified=modified))
+        new_entries.append(LockEntry(guid=guid, modified=modified, fingerprint=prints[i],
+                                     key=card.key, question=card.question, answer=card.back))
+    changes.extend(
+        CardChange(kind=ChangeKind.REMOVED, guid=e.guid, old=e)
+        for e in old_entries
+        if e.guid not in used
+    )
+    warnings = [
+        Diagnostic(
+            location=c.card.source,
+            message=(
+                f"card resembles {len(c.candidates)} earlier cards equally well "
+                f"({', '.join(e.guid for e in c.candidates)}), so it gets a new GUID and "
+                "loses their review history; to keep one, give the card an explicit id "
+                "equal to that GUID"
+            ),
+        )
+        for c in changes
+        if c.kind is ChangeKind.AMBIGUOUS and c.card is not None
+    ]
+    return IdentityResult(
+        cards=tuple(out_cards),
+        lockfile=Lockfile(entries=tuple(sorted(new_entries, key=lambda e: e.key)),
+                          notes=lock.notes if lock else None),
+        changes=tuple(changes),
+        warnings=tuple(warnings),
+    )
+
+
+def _match_by_similarity(
+    cards: Sequence[Card],
+    pool_cards: list[int],
+    pool_entries: list[LockEntry],
+    ambiguous: dict[int, tuple[LockEntry, ...]],
+) -> Iterable[tuple[int, LockEntry, float]]:
+    """Yield (card index, entry, similarity) for unique best pairs; record ambiguous cards."""
+    if not pool_cards or not pool_entries:
+        return
+    entry_tokens = [_tokens(e.question, e.answer) for e in pool_entries]
+    scores: dict[tuple[int, int], tuple[float, float]] = {}  # (card, entry) → (score, sim)
+    for i in pool_cards:
+        card = cards[i]
+        matcher = difflib.SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(_tokens(card.question, card.back))
+        for j, tokens in enumerate(entry_tokens):
+            bonus = KEY_BONUS if pool_entries[j].key == card.key else 0.0
+            matcher.set_seq1(tokens)
+            if (
+                matcher.real_quick_ratio() + bonus < SIMILARITY_THRESHOLD
+                or matcher.quick_ratio() + bonus < SIMILARITY_THRESHOLD
+            ):
+                continue
+            ratio = matcher.ratio()
+            if ratio + bonus >= SIMILARITY_THRESHOLD:
+                scores[(i, j)] = (ratio + bonus, ratio)
+    while scores:
+        (i, j), (best, ratio) = max(scores.items(), key=lambda kv: (kv[1][0], -kv[0][0], -kv[0][1]))
+        rival_entries = {j2 for (i2, j2), (s, _) in scores.items()
+                         if i2 == i and j2 != j and s >= best - AMBIGUITY_MARGIN}
+        rival_cards = {i2 for (i2, j2), (s, _) in scores.items()
+                       if j2 == j and i2 != i and s >= best - AMBIGUITY_MARGIN}
+        if not rival_entries and not rival_cards:
+            yield i, pool_entries[j], ratio
+            involved_cards, involved_entries = {i}, {j}
+        else:
+            involved_cards = {i} | rival_cards
+            involved_entries = {j} | rival_entries
+            candidates = tuple(pool_entries[k] for k in sorted(involved_entries))
+            for k in involved_cards:
+                ambiguous[k] = candidates
+        scores = {
+            pair: s for pair, s in scores.items()
+            if pair[0] not in involved_cards and pair[1] not in involved_entries
+        }
+
+
+def _check_unique_keys(cards: Sequence[Card]) -> None:
+    first: dict[str, Card] = {}
+    problems: list[Diagnostic] = []
+    for card in cards:
+        if card.key in first:
+            problems.append(Diagnostic(
+                location=card.source,
+                message=f"card key {card.key!r} is also used at {first[card.key].source}",
+            ))
+        else:
+            first.setdefault(card.key, card)
+    raise_if_any(problems)
