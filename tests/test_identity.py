@@ -346,3 +346,50 @@ def test_lockfile_unsorted_lines_and_blank_lines__accepted_and_sorted(tmp_path: 
     path = tmp_path / "deckmark.lock"
     path.write_text(GOOD.replace("k1", "k9").replace("g1", "g9") + "\n\n" + GOOD + "\n")
     assert [e.key for e in read_lockfile(path).entries] == ["k1", "k9"]
+
+
+# --- diff report -----------------------------------------------------------------------------
+
+
+def test_format_changes__lists_new_updated_renamed_removed_with_anki_search() -> None:
+    from deckmark.identity import format_changes
+
+    edited = [
+        replace(V1[0], back="A read-only template."),
+        replace(V1[1], front="What is a docker image the blueprint of?"),
+        V1[3],
+        card("notes.md#Docker/Docker Image#1:fact:4", "What does each layer record?",
+             "The changes of one instruction.", line=7),
+        V1[4],
+    ]
+    assert format_changes("Docker", rebuild(edited)) == """\
+Docker: 1 new, 1 updated, 1 renamed, 1 removed, 2 unchanged
+
+New:
+  + notes.md:7  What does each layer record?
+
+Updated:
+  ~ notes.md:3  What is a Docker image?
+      changed: answer
+
+Renamed:
+  ~ notes.md:4  What is a docker image the blueprint of?
+      was: What is a docker image a blueprint for?
+
+Removed (an import never deletes notes; find them in Anki's browser with the search below and \
+delete them):
+  - What file is used to create a docker image?
+
+  "deck:Docker" "What*file*is*used*to*create*a*docker*image"
+"""
+
+
+def test_anki_search__several_notes_ored__cloze_markup_and_deck_quotes_handled() -> None:
+    from deckmark.identity import anki_search
+
+    entries = first_build().lockfile.entries
+    cloze = next(e for e in entries if "{{c1::" in e.question)
+    assert anki_search('My "Deck"', [entries[0], cloze]) == (
+        '"deck:My \\"Deck\\"" ("What*is*the*default*registry" OR '
+        '"A*docker*image*is*composed*of*layers*each*Dockerfile*instruction*adds*one")'
+    )

@@ -489,3 +489,83 @@ def _check_unique_keys(cards: Sequence[Card]) -> None:
         else:
             first.setdefault(card.key, card)
     raise_if_any(problems)
+
+
+# --- reporting -------------------------------------------------------------------------------
+
+_PART_LABELS = {
+    "question": "question",
+    "answer": "answer",
+    "heading": "heading path",
+    "tags": "tags",
+    "other": "card type, subdeck or source file",
+}
+
+
+def anki_search(deck_name: str, entries: Sequence[LockEntry]) -> str:
+    """A search for Anki's browser that finds the notes of ``entries`` in the deck.
+
+    Anki has no GUID search, so each note is found by the words of its question, joined by
+    ``*`` wildcards: that matches whatever HTML the exporter wrapped around them.
+    """
+    terms = []
+    for entry in entries:
+        words = re.findall(r"\w+", CLOZE_RE.sub(lambda m: m.group(2), entry.question))
+        terms.append('"' + "*".join(words[:12]) + '"')
+    deck = deck_name.replace("\\", "\\\\").replace('"', '\\"')
+    deck = re.sub(r"([*_])", r"\\\1", deck)
+    joined = " OR ".join(terms)
+    return f'"deck:{deck}" ' + (f"({joined})" if len(terms) > 1 else joined)
+
+
+def format_changes(deck_name: str, result: IdentityResult) -> str:
+    """What importing this build does relative to the last one, as text for ``deckmark diff``."""
+    groups = {kind: result.of_kind(kind) for kind in ChangeKind}
+    counts = ", ".join(
+        f"{len(groups[k])} {k.value}"
+        for k in (ChangeKind.NEW, ChangeKind.UPDATED, ChangeKind.RENAMED, ChangeKind.REMOVED,
+                  ChangeKind.AMBIGUOUS, ChangeKind.UNCHANGED)
+        if groups[k] or k is ChangeKind.UNCHANGED
+    )
+    lines = [f"{deck_name}: {counts}"]
+
+    def where(change: CardChange) -> str:
+        assert change.card is not None
+        return f"{change.card.source}  {_one_line(change.card.question)}"
+
+    if groups[ChangeKind.NEW]:
+        lines += ["", "New:"]
+        lines += [f"  + {where(c)}" for c in groups[ChangeKind.NEW]]
+    if groups[ChangeKind.UPDATED]:
+        lines += ["", "Updated:"]
+        for c in groups[ChangeKind.UPDATED]:
+            lines += [f"  ~ {where(c)}", f"      changed: {_labels(c.changed)}"]
+    if groups[ChangeKind.RENAMED]:
+        lines += ["", "Renamed:"]
+        for c in groups[ChangeKind.RENAMED]:
+            assert c.old is not None
+            lines += [f"  ~ {where(c)}", f"      was: {_one_line(c.old.question)}"]
+            if others := tuple(p for p in c.changed if p != "question"):
+                lines.append(f"      also changed: {_labels(others)}")
+    if groups[ChangeKind.AMBIGUOUS]:
+        lines += ["", "Ambiguous (not guessed: imported as new; an explicit id settles it):"]
+        for c in groups[ChangeKind.AMBIGUOUS]:
+            lines.append(f"  ? {where(c)}")
+            lines += [f"      resembles {e.guid}: {_one_line(e.question)}" for e in c.candidates]
+    removed = groups[ChangeKind.REMOVED]
+    if removed:
+        lines += ["", "Removed (an import never deletes notes; find them in Anki's browser "
+                  "with the search below and delete them):"]
+        lines += [f"  - {_one_line(c.old.question)}" for c in removed if c.old is not None]
+        entries = [c.old for c in removed if c.old is not None]
+        lines += ["", f"  {anki_search(deck_name, entries)}"]
+    return "\n".join(lines) + "\n"
+
+
+def _labels(parts: Iterable[str]) -> str:
+    return ", ".join(_PART_LABELS[p] for p in parts)
+
+
+def _one_line(text: str, width: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
