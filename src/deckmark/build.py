@@ -1,0 +1,236 @@
+"""The pipeline in one place: find decks → parse → cards → identity → export."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from deckmark.errors import DeckmarkError, InputError, raise_if_any
+from deckmark.exporters import ExportOptions, exporter
+from deckmark.model import Card, Deck, Diagnostic, Section
+from deckmark.parse.frontmatter import parse_front_matter
+from deckmark.parse.notes import extract_cards
+from deckmark.parse.outline import parse_outline
+
+DEFAULT_CARDS_DIR = Path("cards")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeckSource:
+    """Where one deck comes from: a folder of Markdown files, or a single notes file."""
+
+    root: Path
+    """The deck folder, or the single file."""
+    files: tuple[Path, ...]
+
+    @property
+    def slug(self) -> str:
+        stem = self.root.stem if self.root.is_file() else self.root.resolve().name
+        return re.sub(r"[^\w-]+", "-", stem.lower()).strip("-") or "deck"
+
+    @property
+    def name(self) -> str:
+        stem = self.root.stem if self.root.is_file() else self.root.resolve().name
+        words = re.sub(r"[-_]+", " ", stem).strip()
+        return words[:1].upper() + words[1:] if words else "Deck"
+
+    @property
+    def folder(self) -> Path:
+        return self.root.parent if self.root.is_file() else self.root
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BuildResult:
+    decks: tuple[Deck, ...]
+    outputs: tuple[Path, ...]
+    warnings: tuple[Diagnostic, ...]
+
+
+def display_path(path: Path) -> str:
+    """The path as the user would type it: relative to the working directory when inside it."""
+    try:
+        relative = Path(os.path.relpath(path.resolve(), Path.cwd()))
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+    return path.as_posix() if relative.parts[:1] == ("..",) else relative.as_posix()
+
+
+def discover(paths: Sequence[Path]) -> list[DeckSource]:
+    """Deck sources for the given paths; no path means every deck folder under ``cards/``."""
+    problems: list[str] = []
+    sources: list[DeckSource] = []
+    if not paths:
+        if not DEFAULT_CARDS_DIR.is_dir():
+            raise DeckmarkError(
+                "no deck given and no cards/ folder here: "
+                "try 'deckmark build my-notes.md' or 'deckmark build path/to/deck-folder'"
+            )
+        paths = sorted(p for p in DEFAULT_CARDS_DIR.iterdir() if p.is_dir())
+        if not paths:
+            raise DeckmarkError("cards/: no deck folders inside")
+    for path in paths:
+        if not path.exists():
+            problems.append(f"{display_path(path)}: no such file or folder")
+        elif path.is_dir():
+            files = tuple(sorted(p for p in path.rglob("*.md") if p.is_file()))
+            if not files:
+                problems.append(f"{display_path(path)}: folder has no Markdown (.md) files")
+            else:
+                sources.append(DeckSource(root=path, files=files))
+        else:
+            sources.append(DeckSource(root=path, files=(path,)))
+    raise_if_any(problems)
+    return sources
+
+
+def read_text(path: Path) -> str:
+    """The file as text; a clear error for binary or non-UTF-8 files."""
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise InputError([f"{display_path(path)}: binary file, not Markdown text"])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise InputError(
+            [
+                f"{display_path(path)}:{line}: not UTF-8 text (byte 0x{data[e.start]:02x}); save the file as UTF-8"
+            ]
+        ) from e
+
+
+def is_card_file(front_matter: dict[str, str]) -> bool:
+    return front_matter.get("kind", "").strip().lower() == "cards"
+
+
+def load_deck(source: DeckSource) -> Deck:
+    """Parse every file of a deck into cards; all problems are raised together."""
+    problems: list[Diagnostic | str] = []
+    cards: list[Card] = []
+    sections: list[Section] = []
+    warnings: list[Diagnostic] = []
+    card_files: list[tuple[Path, str, dict[str, str], int]] = []
+    proper_names = {w.lower() for w in source.name.split()}
+    for path in source.files:
+        try:
+            text = read_text(path)
+        except InputError as e:
+            problems.extend(e.problems)
+            continue
+        shown = display_path(path)
+        outline = parse_outline(text, shown)
+        front_matter, fm_problems = parse_front_matter(
+            outline.front_matter, shown, outline.front_matter_line
+        )
+        problems.extend(fm_problems)
+        if is_card_file(front_matter):
+            card_files.append((path, text, front_matter, outline.front_matter_line))
+            continue
+        key_path = path.relative_to(source.folder).as_posix()
+        result = extract_cards(outline, source.slug, proper_names, key_path=key_path)
+        if not result.cards and not any(s.reason == "empty section" for s in result.sections):
+            problems.append(f"{shown}: no cards could be made from these notes")
+        cards.extend(result.cards)
+        sections.extend(result.sections)
+        warnings.extend(result.warnings)
+    if card_files:
+        from deckmark.parse.cardfile import read_card_files
+
+        written = read_card_files(card_files, sections, source.slug)
+        problems.extend(written.problems)
+        cards.extend(written.cards)
+        sections = list(written.sections)
+        warnings = [w for w in warnings if w not in written.resolved_warnings]
+    problems.extend(_duplicate_questions(cards))
+    raise_if_any(problems)
+    if not cards:
+        raise InputError([f"{display_path(source.root)}: no cards could be made from these notes"])
+    return Deck(
+        name=source.name,
+        slug=source.slug,
+        cards=tuple(cards),
+        sections=tuple(sections),
+        warnings=tuple(warnings),
+    )
+
+
+def _normalise_question(card: Card) -> str:
+    return re.sub(r"\W+", " ", card.question.lower()).strip()
+
+
+def _duplicate_questions(cards: Iterable[Card]) -> list[Diagnostic]:
+    first_seen: dict[str, Card] = {}
+    problems = []
+    for card in cards:
+        question = _normalise_question(card)
+        if question in first_seen:
+            other = first_seen[question]
+            problems.append(
+                Diagnostic(
+                    location=card.source,
+                    message=f"asks the same question as the card at {other.source}",
+                )
+            )
+        else:
+            first_seen[question] = card
+    return problems
+
+
+def provisional_identities(deck: Deck, now: int) -> Deck:
+    """GUIDs from the deck name and each card's key; every card stamped ``now``."""
+    cards = tuple(
+        replace(
+            card,
+            guid=hashlib.sha256(f"{deck.name}\x1f{card.key}".encode()).hexdigest()[:16],
+            modified=now,
+        )
+        for card in deck.cards
+    )
+    return replace(deck, cards=cards)
+
+
+def build(
+    paths: Sequence[Path],
+    out_dir: Path,
+    formats: Sequence[str],
+    options: ExportOptions | None = None,
+    now: int | None = None,
+) -> BuildResult:
+    """Build every deck named by ``paths`` into ``out_dir`` in the given formats."""
+    options = options or ExportOptions()
+    now = now if now is not None else int(time.time())
+    decks: list[Deck] = []
+    for source in discover(paths):
+        deck = provisional_identities(load_deck(source), now)
+        decks.append(deck)
+    outputs: list[Path] = []
+    warnings: list[Diagnostic] = []
+    for deck in decks:
+        warnings.extend(deck.warnings)
+        for name in formats:
+            export = exporter(name)(deck, out_dir, options)
+            outputs.extend(export.paths)
+            warnings.extend(export.warnings)
+    return BuildResult(decks=tuple(decks), outputs=tuple(outputs), warnings=tuple(warnings))
+
+
+def check(paths: Sequence[Path]) -> list[Deck]:
+    """Parse every deck without writing anything (for coverage reports)."""
+    return [load_deck(source) for source in discover(paths)]
+
+
+def kind_counts(cards: Iterable[Card]) -> Counter[str]:
+    return Counter(card.kind.value for card in cards)
+
+
+def anki_card_count(card: Card) -> int:
+    """How many Anki cards a note makes."""
+    if card.is_cloze:
+        return len(card.cloze_numbers)
+    return 2 if card.reverse else 1

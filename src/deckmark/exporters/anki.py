@@ -1,0 +1,225 @@
+"""Anki export (.apkg) with genanki. The only module that imports genanki.
+
+Identity rules (see docs/anki.md in the reference): fixed model, field and template ids so the
+note types never fork; GUIDs and per-note modification times come from the identity stage;
+the package timestamp is fixed so that only notes whose content changed are updated on import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import genanki
+
+from deckmark.exporters import Export, ExportOptions
+from deckmark.model import Card, Deck
+from deckmark.output import write_atomic
+from deckmark.render.highlight import highlight_css
+from deckmark.render.html import markdown_to_html
+
+PACKAGE_TIMESTAMP = 1_700_000_000
+"""Fixed, non-zero: a zero timestamp gives a note id 0, which Anki treats as "no id"."""
+MODEL_MODIFIED = 1_764_000_000
+"""When the templates or CSS below last changed. Bump it (forward only) with every change."""
+
+BASIC_MODEL_ID = 1_739_462_815
+CLOZE_MODEL_ID = 1_739_462_816
+BASIC_MODEL_NAME = "deckmark Basic"
+CLOZE_MODEL_NAME = "deckmark Cloze"
+
+_CSS = """
+.card {
+  font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  font-size: 20px; line-height: 1.45; text-align: left;
+  color: #1d1d1f; background-color: #fdfdfd;
+  max-width: 42em; margin: 0 auto; padding: 0 0.6em;
+}
+.card.nightMode { color: #e8e8e8; background-color: #1e1e1e; }
+.context { font-size: 0.7em; color: #6b7280; margin-bottom: 0.6em; letter-spacing: 0.02em; }
+.card.nightMode .context, .card.nightMode .source { color: #9ca3af; }
+.prompt { font-weight: 600; margin-bottom: 0.4em; }
+.hint { font-size: 0.8em; color: #6b7280; margin-top: 0.5em; }
+.source { font-size: 0.6em; color: #9ca3af; margin-top: 1.2em; }
+.extra { margin-top: 0.6em; }
+code { font-family: "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 0.88em;
+  background: rgba(127, 127, 127, 0.14); border-radius: 3px; padding: 0.05em 0.25em; }
+pre.dm-code { font-size: 0.72em; line-height: 1.4; padding: 0.6em 0.8em; border-radius: 6px;
+  overflow-x: auto; background: #f6f8fa; white-space: pre; }
+.card.nightMode pre.dm-code { background: #272822; }
+pre.dm-code code { background: none; padding: 0; font-size: 1em; }
+table { border-collapse: collapse; font-size: 0.85em; }
+th, td { border: 1px solid rgba(127, 127, 127, 0.4); padding: 0.25em 0.5em; vertical-align: top; }
+ul, ol { margin: 0.2em 0; padding-left: 1.4em; }
+.cloze { font-weight: 700; color: #1d4ed8; }
+.card.nightMode .cloze { color: #93c5fd; }
+@media (max-width: 480px) { .card { font-size: 18px; } pre.dm-code { font-size: 0.66em; } }
+"""
+
+_FRONT = '<div class="context">{{Context}}</div>\n<div class="front">{{Front}}</div>'
+_BACK_SIDE = (
+    '{{FrontSide}}\n<hr id="answer">\n<div class="back">{{Back}}</div>\n'
+    '<div class="source">{{Source}}</div>'
+)
+_REVERSE_FRONT = (
+    '{{#Reverse}}<div class="context">{{Context}}</div>\n<div class="front">{{Back}}</div>\n'
+    '<div class="hint">Which term or command is this?</div>{{/Reverse}}'
+)
+_REVERSE_BACK = (
+    '{{FrontSide}}\n<hr id="answer">\n<div class="back">{{Front}}</div>\n'
+    '<div class="source">{{Source}}</div>'
+)
+_CLOZE_FRONT = (
+    '<div class="context">{{Context}}</div>\n'
+    '{{#Prompt}}<div class="prompt">{{Prompt}}</div>{{/Prompt}}\n'
+    '<div class="front">{{cloze:Text}}</div>'
+)
+_CLOZE_BACK = (
+    '<div class="context">{{Context}}</div>\n'
+    '{{#Prompt}}<div class="prompt">{{Prompt}}</div>{{/Prompt}}\n'
+    '<div class="front">{{cloze:Text}}</div>\n'
+    '{{#Extra}}<div class="extra">{{Extra}}</div>{{/Extra}}\n'
+    '<div class="source">{{Source}}</div>'
+)
+
+
+class _TimedNote(genanki.Note):  # type: ignore[misc]
+    """A note whose modification time is its last content change, not the package's time."""
+
+    def __init__(self, *args: Any, mod: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mod = mod
+
+    def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
+        super().write_to_db(cursor, self.mod, deck_id, id_gen)
+
+
+class _TimedModel(genanki.Model):  # type: ignore[misc]
+    def to_json(self, timestamp: float, deck_id: int) -> Any:
+        return super().to_json(MODEL_MODIFIED, deck_id)
+
+
+def _basic_model() -> genanki.Model:
+    # Fresh dicts per call: genanki's to_json mutates them. Ids are fixed forever.
+    return _TimedModel(
+        BASIC_MODEL_ID,
+        BASIC_MODEL_NAME,
+        fields=[
+            {"name": "Front", "id": 6_114_730_081_922_301_001},
+            {"name": "Back", "id": 6_114_730_081_922_301_002},
+            {"name": "Context", "id": 6_114_730_081_922_301_003},
+            {"name": "Source", "id": 6_114_730_081_922_301_004},
+            {"name": "Reverse", "id": 6_114_730_081_922_301_005},
+        ],
+        templates=[
+            {
+                "name": "Forward",
+                "qfmt": _FRONT,
+                "afmt": _BACK_SIDE,
+                "id": 6_114_730_081_922_302_001,
+            },
+            {
+                "name": "Reverse",
+                "qfmt": _REVERSE_FRONT,
+                "afmt": _REVERSE_BACK,
+                "id": 6_114_730_081_922_302_002,
+            },
+        ],
+        css=_CSS + highlight_css(),
+        sort_field_index=0,
+    )
+
+
+def _cloze_model() -> genanki.Model:
+    return _TimedModel(
+        CLOZE_MODEL_ID,
+        CLOZE_MODEL_NAME,
+        model_type=genanki.Model.CLOZE,
+        fields=[
+            {"name": "Text", "id": 6_114_730_081_922_303_001},
+            {"name": "Prompt", "id": 6_114_730_081_922_303_002},
+            {"name": "Extra", "id": 6_114_730_081_922_303_003},
+            {"name": "Context", "id": 6_114_730_081_922_303_004},
+            {"name": "Source", "id": 6_114_730_081_922_303_005},
+        ],
+        templates=[
+            {
+                "name": "Cloze",
+                "qfmt": _CLOZE_FRONT,
+                "afmt": _CLOZE_BACK,
+                "id": 6_114_730_081_922_304_001,
+            }
+        ],
+        css=_CSS + highlight_css(),
+    )
+
+
+def deck_id(name: str) -> int:
+    """A stable id per full deck name (never 1, which Anki's importer skips)."""
+    digest = hashlib.sha256(f"deckmark deck {name}".encode()).digest()
+    return int.from_bytes(digest[:7], "big") | (1 << 40)
+
+
+def note_type_name(card: Card) -> str:
+    return CLOZE_MODEL_NAME if card.is_cloze else BASIC_MODEL_NAME
+
+
+def deck_name(deck: Deck, card: Card) -> str:
+    return f"{deck.name}::{card.subdeck}" if card.subdeck else deck.name
+
+
+def card_tags(card: Card) -> list[str]:
+    return [*card.tags, f"deckmark::{card.kind.value}"]
+
+
+def card_fields(card: Card) -> list[str]:
+    """The note's fields as HTML, in note-type order."""
+    context = html.escape(" › ".join(card.context[-2:]))
+    source = html.escape(str(card.source))
+    if card.is_cloze:
+        return [
+            markdown_to_html(card.front),
+            markdown_to_html(card.prompt) if card.prompt else "",
+            markdown_to_html(card.back) if card.back else "",
+            context,
+            source,
+        ]
+    return [
+        markdown_to_html(card.front),
+        markdown_to_html(card.back),
+        context,
+        source,
+        "y" if card.reverse else "",
+    ]
+
+
+def export_apkg(deck: Deck, out_dir: Path, options: ExportOptions) -> Export:
+    """Write ``<out_dir>/<deck.slug>.apkg``."""
+    basic, cloze = _basic_model(), _cloze_model()
+    decks: dict[str, genanki.Deck] = {deck.name: genanki.Deck(deck_id(deck.name), deck.name)}
+    for card in deck.cards:
+        if not card.guid or not card.modified:
+            raise ValueError(f"{card.source}: card has no identity; run the identity stage first")
+        name = deck_name(deck, card)
+        if name not in decks:
+            decks[name] = genanki.Deck(deck_id(name), name)
+        decks[name].add_note(
+            _TimedNote(
+                model=cloze if card.is_cloze else basic,
+                fields=card_fields(card),
+                tags=card_tags(card),
+                guid=card.guid,
+                mod=card.modified,
+            )
+        )
+    package = genanki.Package(list(decks.values()))
+    path = out_dir / f"{deck.slug}.apkg"
+    # genanki writes to a path; build there in a private temporary folder, then publish atomically.
+    with tempfile.TemporaryDirectory(dir=out_dir if out_dir.exists() else None) as tmp:
+        scratch = Path(tmp) / path.name
+        package.write_to_file(str(scratch), timestamp=PACKAGE_TIMESTAMP)
+        write_atomic(path, scratch.read_bytes())
+    return Export(paths=(path,))

@@ -1,0 +1,479 @@
+"""Turning headings, labels and sentences into questions, clozes and short answers.
+
+Templates keyed on explicit structure, never free-form rewriting (see docs: only about a
+quarter of rule-transformed questions are acceptable, so we keep to forms that always read
+well, and fall back to label form ``Subject › Label?``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+VS_RE = re.compile(r"^(.+?)\s+(?:vs\.?|versus)\s+(.+?)\??$", re.IGNORECASE)
+_DIFFERENCE_RE = re.compile(
+    r"^(?:what is the )?differences? between (.+?) and (.+?)\??$", re.IGNORECASE
+)
+LIST_LABEL_RE = re.compile(r"^(.*\S)\s*:$")
+KEY_VALUE_RE = re.compile(
+    r"^(\*\*(?P<bold>[^*]+)\*\*|(?P<plain>[^:`*]{1,40}?))\s*(?::|->|→|—)\s+(?P<value>\S.*)$"
+)
+_ARTICLES = {"a", "an", "the"}
+_PRONOUNS = {"it", "they", "this", "these", "those", "that"}
+_PERSONAL = {"we", "you", "i"}
+_MODALS = {
+    "can",
+    "could",
+    "will",
+    "would",
+    "should",
+    "must",
+    "may",
+    "might",
+    "shall",
+    "cannot",
+    "can't",
+}
+_NOT_SUBJECTS = {
+    "because",
+    "when",
+    "if",
+    "although",
+    "since",
+    "while",
+    "as",
+    "so",
+    "but",
+    "and",
+    "or",
+    "suitable",
+    "useful",
+    "used",
+    "good",
+    "better",
+    "best",
+}
+_COPULAS = {"is", "are", "was", "were"}
+_VERBS = {
+    "add",
+    "allow",
+    "assign",
+    "attach",
+    "bind",
+    "build",
+    "check",
+    "clean",
+    "collect",
+    "compile",
+    "configure",
+    "connect",
+    "contain",
+    "copy",
+    "create",
+    "declare",
+    "define",
+    "delete",
+    "deploy",
+    "describe",
+    "detach",
+    "disable",
+    "download",
+    "enable",
+    "execute",
+    "expose",
+    "export",
+    "fetch",
+    "follow",
+    "give",
+    "go",
+    "have",
+    "import",
+    "include",
+    "initialize",
+    "inspect",
+    "install",
+    "keep",
+    "let",
+    "list",
+    "load",
+    "log",
+    "make",
+    "manage",
+    "map",
+    "mark",
+    "mount",
+    "need",
+    "open",
+    "override",
+    "pass",
+    "perform",
+    "persist",
+    "pick",
+    "point",
+    "print",
+    "provide",
+    "publish",
+    "pull",
+    "push",
+    "read",
+    "remove",
+    "replace",
+    "require",
+    "restart",
+    "run",
+    "save",
+    "set",
+    "share",
+    "show",
+    "specify",
+    "start",
+    "stop",
+    "store",
+    "tag",
+    "tell",
+    "test",
+    "update",
+    "upgrade",
+    "use",
+    "wait",
+    "write",
+    "reduce",
+    "speed",
+    "isolate",
+}
+_EXAMPLE_MARKERS = re.compile(
+    r"\s*(?:,\s*)?\(?\b(?:like|such as|e\.g\.|for example|for instance)\b", re.I
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*\"(])")
+_FRAGMENT_START = re.compile(
+    r"^(?:like|e\.g\.|i\.e\.|such as|for example|this|these|that|which)\b", re.I
+)
+
+
+def is_question(title: str) -> bool:
+    return title.rstrip().endswith("?")
+
+
+def comparison_sides(title: str) -> tuple[str, str] | None:
+    """The two sides of an "X vs Y" / "Difference between X and Y" heading."""
+    for pattern in (VS_RE, _DIFFERENCE_RE):
+        if match := pattern.match(title.strip()):
+            return match.group(1).strip(), match.group(2).strip()
+    return None
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[\w'’-]+", text)
+
+
+def word_count(markdown: str) -> int:
+    """Words outside fenced code blocks."""
+    prose = re.sub(r"```.*?```", " ", markdown, flags=re.DOTALL)
+    return len(words(prose))
+
+
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:] if text and not text.startswith("`") else text
+
+
+def lower_first(text: str) -> str:
+    """Lower-case the first word unless it is a name (acronym, CamelCase, code)."""
+    first = text.split(" ", 1)[0]
+    if not first or first.startswith("`") or first.isupper() or re.search(r"[a-z][A-Z]", first):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def third_person(verb: str) -> str:
+    """install → installs, copy → copies, set → sets (for imperative comments)."""
+    lower = verb.lower()
+    if lower in ("have",):
+        return "has"
+    if lower.endswith(("s", "sh", "ch", "x", "z")):
+        return verb + "es"
+    if len(lower) > 1 and lower.endswith("y") and lower[-2] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+def base_form(verb: str) -> str:
+    """contains → contain, consists → consist, tell → tell (for "What does X ...?")."""
+    lower = verb.lower()
+    if lower == "has":
+        return "have"
+    if lower.endswith("ies") and len(lower) > 4:
+        return verb[:-3] + "y"
+    if lower.endswith(("shes", "ches", "xes", "sses")):
+        return verb[:-2]
+    if lower.endswith("s") and not lower.endswith("ss"):
+        return verb[:-1]
+    return verb
+
+
+def is_verb(word: str) -> bool:
+    lower = word.lower()
+    return (
+        lower in _VERBS
+        or lower in _COPULAS
+        or lower in _MODALS
+        or lower in ("has", "does", "do")
+        or base_form(lower) in _VERBS
+    )
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a bullet or paragraph; fragments ("Like `x`.", "This ...") stay attached."""
+    parts = [p.strip() for p in _SENTENCE_END.split(text) if p.strip()]
+    sentences: list[str] = []
+    for part in parts:
+        if sentences and (_FRAGMENT_START.match(part) or len(words(part)) < 3):
+            sentences[-1] = f"{sentences[-1]} {part}"
+        else:
+            sentences.append(part)
+    return sentences
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """How a topic is named in questions: "a Docker image", "Docker Engine", "Docker volumes"."""
+
+    name: str
+    """The subject as it reads in the middle of a sentence, e.g. "Docker image"."""
+    article: str = ""
+    """"a", "an", "the" or "" (names)."""
+    plural: bool = False
+
+    @property
+    def phrase(self) -> str:
+        return f"{self.article} {self.name}".strip()
+
+    def what_is(self) -> str:
+        return f"What {'are' if self.plural else 'is'} {self.phrase}?"
+
+
+def subject_from_heading(title: str, definition: str | None = None) -> Subject:
+    """Name the topic; the definition's own article decides "a Docker image" vs "Docker Engine"."""
+    title = title.strip().rstrip(":")
+    article = ""
+    if definition and (match := re.match(r"^(a|an|the)\s", definition.strip(), re.IGNORECASE)):
+        article = match.group(1).lower()
+    title_words = title.split()
+    plural = bool(title_words) and _looks_plural(title_words[-1])
+    if article in ("a", "an") or (plural and not article):
+        # A common noun: keep the first word (often a product name), lower-case the rest.
+        title_words = [title_words[0]] + [
+            w if (w.isupper() or re.search(r"[a-z][A-Z]", w)) else w.lower()
+            for w in title_words[1:]
+        ]
+        if article in ("a", "an"):
+            article = "an" if title_words[0][:1].lower() in "aeiou" else "a"
+    return Subject(name=" ".join(title_words), article=article, plural=plural and not article)
+
+
+def _looks_plural(word: str) -> bool:
+    lower = word.lower()
+    return lower.endswith("s") and not lower.endswith(("ss", "us", "is")) and not word.isupper()
+
+
+def starts_with_subject(sentence: str, subject_name: str) -> re.Match[str] | None:
+    """Match "A docker image ...", "Docker ...", "The X ..." at the start of a sentence."""
+    name = r"\s+".join(re.escape(w) for w in subject_name.split())
+    return re.match(rf"^(?:(?:a|an|the|each|every)\s+)?{name}s?\b\s*", sentence, re.IGNORECASE)
+
+
+_DEFINING = re.compile(r"^(is|are|refers to|means)\s+(.+)$", re.IGNORECASE | re.DOTALL)
+_DESCRIBING = re.compile(
+    r"^(contains|consists of|includes|describes|lets|allows|holds|stores|provides)\s+(.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def definition_answer(sentence: str, subject_name: str) -> str | None:
+    """The answer of "What is X?" if ``sentence`` defines X, else None.
+
+    "A docker image is a read-only file ..." → "A read-only file ..."; "A dockerfile contains
+    step by step instructions ..." → "Contains step by step instructions ...".
+    """
+    match = starts_with_subject(sentence, subject_name)
+    if not match:
+        return None
+    rest = sentence[match.end() :].strip()
+    if defining := _DEFINING.match(rest):
+        return capitalise(defining.group(2).strip())
+    if _DESCRIBING.match(rest):
+        return capitalise(rest)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A sentence cut at its main verb: "A container" | "runs" | "in isolation" | ""."""
+
+    subject: str
+    verb: str
+    tail: str
+    """The object or complement: what a cloze hides."""
+    trailer: str
+    """Examples ("like `VMware`") and later sentences, shown after the blank."""
+
+
+def split_clause(sentence: str) -> Clause | None:
+    """Find the main verb of a simple declarative sentence, or None when unsure."""
+    tokens = sentence.split(" ")
+    if not tokens or tokens[0].lower().strip(",") in _NOT_SUBJECTS:
+        return None
+    for index, token in enumerate(tokens):
+        bare = re.sub(r"[^\w'-]", "", token)
+        if index == 0 and bare.lower() not in _PERSONAL | _PRONOUNS:
+            continue  # a noun-phrase subject needs at least one word
+        if not bare or "`" in token or "*" in token or token.endswith((",", ";", ":")):
+            continue
+        lower = bare.lower()
+        plausible_verb = is_verb(bare) or (
+            index > 0
+            and lower.endswith("s")
+            and not lower.endswith(("ss", "us", "is", "'s"))
+            and tokens[0].lower() not in _PERSONAL
+            and len(lower) > 3
+        )
+        if index > 0 and tokens[index - 1].lower().rstrip(",") in _PERSONAL | _PRONOUNS:
+            plausible_verb = True
+        if not plausible_verb:
+            continue
+        verb_end = index + 1
+        # Modals, copulas and "then" take the next word(s) along: "can then run", "is composed of".
+        while verb_end < len(tokens) and (
+            tokens[verb_end - 1].lower() in _MODALS | _COPULAS | {"then", "not", "also"}
+            or tokens[verb_end].lower() in ("then", "not", "also")
+        ):
+            nxt = tokens[verb_end].lower()
+            if tokens[verb_end - 1].lower() in _COPULAS and not (
+                nxt.endswith("ed") or nxt in ("not", "also", "then")
+            ):
+                break
+            verb_end += 1
+        if verb_end < len(tokens) and tokens[verb_end - 1].lower().endswith("ed"):
+            if tokens[verb_end].lower() in ("of", "by", "from", "on", "in", "to", "with"):
+                verb_end += 1
+        subject = " ".join(tokens[:index])
+        verb = " ".join(tokens[index:verb_end])
+        tail = " ".join(tokens[verb_end:])
+        if not tail:
+            return None
+        tail, trailer = _split_trailer(tail)
+        if len(words(tail)) < 1:
+            return None
+        return Clause(subject=subject, verb=verb, tail=tail, trailer=trailer)
+    return None
+
+
+def _split_trailer(tail: str) -> tuple[str, str]:
+    """Separate the main object from examples and following sentences."""
+    cut = len(tail)
+    if (sentence_end := _SENTENCE_END.search(tail)) is not None:
+        cut = sentence_end.start()
+    if (example := _EXAMPLE_MARKERS.search(tail[:cut])) is not None and example.start() > 0:
+        cut = example.start()
+    main = tail[:cut].rstrip()
+    trailer = tail[cut:]
+    stripped = main.rstrip(".!;,")
+    return stripped, main[len(stripped) :] + trailer
+
+
+def replace_leading_pronoun(sentence: str, subject: Subject) -> str:
+    """ "It is a live environment" → "A Docker container is a live environment"."""
+    first, _, rest = sentence.partition(" ")
+    if first.lower() in ("it", "they") and rest:
+        verb, _, after = rest.partition(" ")
+        if first.lower() == "they" and not subject.plural and base_form(verb) == verb:
+            if verb.lower() in _VERBS and verb.lower() not in _MODALS:
+                rest = f"{third_person(verb)} {after}".strip()
+        return f"{capitalise(subject.phrase)} {rest}"
+    return sentence
+
+
+def strip_subject(sentence: str, names: tuple[str, ...]) -> str | None:
+    """The predicate of a statement about one of ``names`` (or "It/They ..."), else None.
+
+    "It runs on a Hypervisor" → "runs on a Hypervisor"; "Has strong isolation" → "has strong
+    isolation"; "Suitable for web apps" → "is suitable for web apps".
+    """
+    first, _, rest = sentence.partition(" ")
+    if first.lower() in ("it", "they") and rest:
+        predicate = rest
+    else:
+        predicate = sentence
+        for name in names:
+            if match := starts_with_subject(sentence, name):
+                predicate = sentence[match.end() :]
+                break
+    predicate = re.split(r"(?<=[.!?])\s+", predicate.strip(), maxsplit=1)[0]
+    verb = predicate.split(" ", 1)[0]
+    if not verb:
+        return None
+    if is_verb(verb) or (verb.lower().endswith("s") and not verb.lower().endswith("ss")):
+        head, _, tail = predicate.partition(" ")
+        head = head.lower()
+        if head in ("require", "have", "use", "run", "share", "need", "provide", "give"):
+            head = third_person(head)
+        return f"{head} {tail}".strip()
+    if (
+        predicate is sentence
+        and verb[:1].isupper()
+        and verb.lower()
+        not in (
+            "because",
+            "when",
+            "if",
+            "although",
+            "since",
+            "while",
+            "as",
+            "the",
+            "a",
+            "an",
+            "each",
+        )
+    ):
+        return f"is {lower_first(predicate)}"
+    return None
+
+
+def strip_end_punctuation(text: str) -> str:
+    return text.rstrip().rstrip(".;:").rstrip()
+
+
+def list_question(label: str, subject: Subject, count: int) -> str:
+    """The question of a closed list under ``label:`` ("It contains:" over 4 items)."""
+    label = label.strip().rstrip(":").strip()
+    label_words = label.split()
+    if label_words and label_words[0].lower() in _PRONOUNS and len(label_words) >= 2:
+        verb, rest = label_words[1], " ".join(label_words[2:])
+        if verb.lower() in _COPULAS:
+            return f"{subject.what_is()[:-1]} {rest}? ({count})".replace("  ", " ")
+        rest_text = f" {lower_first(rest)}" if rest else ""
+        aux = "do" if subject.plural else "does"
+        return f"What {aux} {subject.phrase} {base_form(verb).lower()}{rest_text}? ({count})"
+    if label_words and not is_verb(label_words[0]):
+        return f"What are the {count} {lower_first(label)} of {subject.phrase}?"
+    return f"{subject.name} › {label}? ({count})"
+
+
+_KEYWORD_LISTS = (
+    (re.compile(r"^(.*?)\s*\b(benefits|advantages|pros)$", re.I), "benefits"),
+    (re.compile(r"^(.*?)\s*\b(disadvantages|drawbacks|cons|limitations)$", re.I), "drawbacks"),
+    (re.compile(r"^(.*?)\s*\b(features|characteristics|properties)$", re.I), "features"),
+    (re.compile(r"^(.*?)\s*\b(components|parts)$", re.I), "components"),
+    (re.compile(r"^(.*?)\s*\b(best practices|tips)$", re.I), "best practices"),
+    (re.compile(r"^(?:types|kinds) of\s+(.*)$", re.I), "types"),
+)
+
+
+def keyword_heading(title: str) -> tuple[str, str] | None:
+    """("Docker", "benefits") for "Docker Benefits": headings that name a closed list."""
+    for pattern, noun in _KEYWORD_LISTS:
+        if match := pattern.match(title.strip()):
+            owner = match.group(1).strip()
+            if owner:
+                return owner, noun
+    return None

@@ -1,0 +1,35 @@
+"""Plain-text reports for the terminal."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from deckmark.model import Deck
+
+
+def coverage_report(deck: Deck) -> str:
+    """Every heading of the notes with the cards it produced, or why none."""
+    kinds = {card.key: card.kind.value for card in deck.cards}
+    lines = [f"{deck.name} ({len(deck.cards)} notes)"]
+    current_file = ""
+    for section in deck.sections:
+        if section.source.path != current_file:
+            current_file = section.source.path
+            lines.append(f"  {current_file}")
+        indent = "  " * len(section.path)
+        title = f"{indent}{section.path[-1]}"
+        if section.card_keys:
+            counts = Counter(kinds.get(key, "?") for key in section.card_keys)
+            detail = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+            status = f"{len(section.card_keys)} cards ({detail})"
+        elif section.covered_by:
+            status = f"covered by {len(section.covered_by)} hand-written cards"
+        else:
+            status = f"no cards: {section.reason or 'no content'}"
+        lines.append(f"  {title:<62} {status}  [line {section.source.line}]")
+    written = [c for c in deck.cards if c.kind.value == "written"]
+    if written:
+        files = Counter(c.source.path for c in written)
+        for path, n in sorted(files.items()):
+            lines.append(f"  {path}: {n} hand-written cards")
+    return "\n".join(lines)
