@@ -37,10 +37,12 @@ ExportFunction = Callable[[Deck, Path, ExportOptions], Export]
 
 FORMATS: dict[str, str] = {
     "apkg": "deckmark.exporters.anki:export_apkg",
+    "cards-pdf": "deckmark.exporters.pdf:export_cards_pdf",
+    "sheet-pdf": "deckmark.exporters.pdf:export_sheet_pdf",
 }
 """Format name → ``module:function`` of its ExportFunction, in the order builds run them."""
 
-DEFAULT_FORMATS: tuple[str, ...] = ("apkg",)
+DEFAULT_FORMATS: tuple[str, ...] = ("apkg", "cards-pdf", "sheet-pdf")
 
 
 def exporter(name: str) -> ExportFunction:

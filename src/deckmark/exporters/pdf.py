@@ -1,0 +1,340 @@
+"""Printable PDFs through Typst: duplex cut-out cards and a two-column study sheet.
+
+Cards (``<slug>-cards.pdf``): 2 x 4 cards per sheet, fronts on odd pages and backs on even
+pages, each back mirrored behind its front: long-edge flip reverses the columns, short-edge
+flip reverses the rows. Empty slots stay empty on the last sheet so positions still pair up.
+
+With ``duplex="none"`` (manual duplex) two files are written instead:
+``<slug>-cards-fronts.pdf`` and ``<slug>-cards-backs.pdf``. The backs are laid out for a
+long-edge flip and come in reverse page order, so after printing the fronts the stack is put
+back face down and the backs file printed onto it.
+
+Answers that do not fit a card at the floor size are split over continuation cards marked
+"(cont. k/n)", found in two passes: Typst reports the overflowing cards as metadata
+(``<overflow>``), Python splits their answers and compiles again. Every split card is
+reported as a warning.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from deckmark.errors import DeckmarkError
+from deckmark.exporters import Export, ExportOptions
+from deckmark.model import Card, Deck, Diagnostic
+from deckmark.output import write_atomic
+from deckmark.render.typst_data import PrintedCard, printed_cards, resplit, sheet_entry, split_back
+
+log = logging.getLogger(__name__)
+
+FRONT_SIZE = 10.0
+"""Question size in pt before shrinking."""
+BACK_SIZE = 8.5
+"""Answer size in pt before shrinking."""
+FLOOR_SIZE = 5.5
+"""Smallest text size in pt a card shrinks to before the answer continues on another card."""
+
+MAX_SPLIT_PASSES = 4
+
+NOTES = {
+    "long": "Print at 100 % (actual size, no fit to page), double-sided, flip on long edge. "
+    "Cut along the grey lines.",
+    "short": "Print at 100 % (actual size, no fit to page), double-sided, flip on short edge. "
+    "Cut along the grey lines.",
+    "none": "Print at 100 % (actual size). Then put the stack back face down and print the "
+    "backs file on it. Cut along the grey lines.",
+}
+
+
+class PdfError(DeckmarkError):
+    """Typst could not render a PDF."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SheetLayout:
+    """Where the cards sit on a sheet, in mm."""
+
+    paper: str
+    page_w: float
+    page_h: float
+    card_w: float
+    card_h: float
+    gutter: float = 4.0
+    """Space between cards; the cut line runs in its middle."""
+    inset: float = 4.0
+    """Safe margin inside a card, so duplex drift and a rough cut never clip text."""
+    rows: int = 4
+    cols: int = 2
+
+    @property
+    def per_sheet(self) -> int:
+        return self.rows * self.cols
+
+
+LAYOUTS = {
+    "a4": SheetLayout(paper="a4", page_w=210.0, page_h=297.0, card_w=92.0, card_h=66.0),
+    "letter": SheetLayout(paper="us-letter", page_w=215.9, page_h=279.4, card_w=96.0, card_h=62.0),
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Slot:
+    """A card's position on one page: row, column and index in the printed cards."""
+
+    r: int
+    c: int
+    card: int
+
+
+def back_slot(r: int, c: int, layout: SheetLayout, duplex: str) -> tuple[int, int]:
+    """Where the back of slot (r, c) goes so it lands behind its front after the flip."""
+    if duplex == "short":
+        return layout.rows - 1 - r, c
+    return r, layout.cols - 1 - c
+
+
+def card_pages(count: int, layout: SheetLayout, duplex: str) -> list[tuple[str, list[Slot]]]:
+    """Pages as (side, slots): each sheet's fronts, then its mirrored backs."""
+    pages: list[tuple[str, list[Slot]]] = []
+    for first in range(0, count, layout.per_sheet):
+        fronts, backs = [], []
+        for i in range(first, min(first + layout.per_sheet, count)):
+            r, c = divmod(i - first, layout.cols)
+            fronts.append(Slot(r=r, c=c, card=i))
+            br, bc = back_slot(r, c, layout, duplex)
+            backs.append(Slot(r=br, c=bc, card=i))
+        pages += [("front", fronts), ("back", backs)]
+    return pages
+
+
+def export_cards_pdf(deck: Deck, out_dir: Path, options: ExportOptions) -> Export:
+    """Write the duplex cut-out cards: ``<slug>-cards.pdf`` (or fronts and backs files)."""
+    layout = LAYOUTS[options.paper]
+    cards, problems = _fit_cards(printed_cards(deck.cards), deck.name, layout, options.duplex)
+    pdf = _compile("cards.typ", _cards_data(cards, deck.name, layout, options.duplex))
+    warnings = _continuation_warnings(cards) + problems
+    for warning in warnings:
+        log.warning("%s", warning)
+    if options.duplex == "none":
+        fronts = out_dir / f"{deck.slug}-cards-fronts.pdf"
+        backs = out_dir / f"{deck.slug}-cards-backs.pdf"
+        pages = list(range(_page_count(pdf)))
+        write_atomic(fronts, _finish(pdf, None, pages[0::2]))
+        write_atomic(backs, _finish(pdf, None, pages[1::2][::-1]))
+        return Export(paths=(fronts, backs), warnings=tuple(warnings))
+    path = out_dir / f"{deck.slug}-cards.pdf"
+    flip = "/DuplexFlipLongEdge" if options.duplex == "long" else "/DuplexFlipShortEdge"
+    write_atomic(path, _finish(pdf, flip, None))
+    return Export(paths=(path,), warnings=tuple(warnings))
+
+
+def export_sheet_pdf(deck: Deck, out_dir: Path, options: ExportOptions) -> Export:
+    """Write the study sheet ``<slug>-sheet.pdf``: sections in notes order, two columns."""
+    data = {
+        "title": deck.name,
+        "paper": LAYOUTS[options.paper].paper,
+        "sections": [
+            {"path": list(path), "cards": [sheet_entry(card) for card in cards]}
+            for path, cards in sheet_sections(deck)
+        ],
+    }
+    path = out_dir / f"{deck.slug}-sheet.pdf"
+    write_atomic(path, _compile("sheet.typ", data))
+    return Export(paths=(path,))
+
+
+def sheet_sections(deck: Deck) -> list[tuple[tuple[str, ...], list[Card]]]:
+    """Sections in notes order, each with its cards and the hand-written cards covering it.
+
+    A card appears once, under the first section that lists it; cards no section lists go
+    at the end under "More cards" (grouped by context when the deck has no sections).
+    """
+    by_key = {card.key: card for card in deck.cards}
+    placed: set[str] = set()
+    groups: list[tuple[tuple[str, ...], list[Card]]] = []
+    for section in deck.sections:
+        cards = []
+        for key in (*section.card_keys, *section.covered_by):
+            if key in by_key and key not in placed:
+                placed.add(key)
+                cards.append(by_key[key])
+        if cards:
+            groups.append((section.path, cards))
+    rest = [card for card in deck.cards if card.key not in placed]
+    if rest and deck.sections:
+        groups.append((("More cards",), rest))
+    elif rest:
+        by_context: dict[tuple[str, ...], list[Card]] = {}
+        for card in rest:
+            by_context.setdefault(card.context, []).append(card)
+        groups += list(by_context.items())
+    return groups
+
+
+def _fit_cards(
+    cards: list[PrintedCard], title: str, layout: SheetLayout, duplex: str
+) -> tuple[list[PrintedCard], list[Diagnostic]]:
+    """Split answers that overflow at the floor size until every card fits (or cannot split)."""
+    for _ in range(MAX_SPLIT_PASSES):
+        overflows = _query("cards.typ", _cards_data(cards, title, layout, duplex), "<overflow>")
+        backs = {o["card"]: o for o in overflows if o["side"] == "back"}
+        fronts = {o["card"] for o in overflows if o["side"] == "front"}
+        splittable = {
+            i for i, o in backs.items() if len(cards[i].back) > 1 or _can_split(cards[i], o)
+        }
+        if not splittable:
+            break
+        result: list[PrintedCard] = []
+        for i, card in enumerate(cards):
+            if i not in splittable:
+                result.append(card)
+            elif card.parts == 1:
+                result += split_back(card, backs[i]["heights"], backs[i]["available"])
+            else:
+                result += resplit(card)
+        cards = _renumber(result)
+    problems = [
+        Diagnostic(
+            location=cards[i].card.source,
+            message=f"{side} too long for one printed card; its end is cut off",
+        )
+        for i, side in sorted({(o, "question") for o in fronts} | {(o, "answer") for o in backs})
+    ]
+    return cards, problems
+
+
+def _can_split(card: PrintedCard, overflow: dict[str, Any]) -> bool:
+    parts = split_back(card, overflow["heights"], overflow["available"])
+    return len(parts) > 1
+
+
+def _renumber(cards: list[PrintedCard]) -> list[PrintedCard]:
+    """Number consecutive parts of the same answer 1..n again after a further split."""
+    out: list[PrintedCard] = []
+    i = 0
+    while i < len(cards):
+        j = i + 1
+        if cards[i].parts > 1:
+            while (
+                j < len(cards)
+                and cards[j].parts > 1
+                and cards[j].part != 1
+                and cards[j].card is cards[i].card
+                and cards[j].variant == cards[i].variant
+            ):
+                j += 1
+            out += [replace(c, part=k, parts=j - i) for k, c in enumerate(cards[i:j], start=1)]
+        else:
+            out.append(cards[i])
+        i = j
+    return out
+
+
+def _continuation_warnings(cards: Sequence[PrintedCard]) -> list[Diagnostic]:
+    return [
+        Diagnostic(
+            location=card.card.source,
+            message=f"answer too long for one printed card; continued on {card.parts} cards",
+        )
+        for card in cards
+        if card.parts > 1 and card.part == 1
+    ]
+
+
+def _cards_data(
+    cards: Sequence[PrintedCard], title: str, layout: SheetLayout, duplex: str
+) -> dict[str, Any]:
+    return {
+        "title": title,
+        "note": NOTES[duplex],
+        "geometry": {
+            "page_w": layout.page_w,
+            "page_h": layout.page_h,
+            "card_w": layout.card_w,
+            "card_h": layout.card_h,
+            "gutter": layout.gutter,
+            "inset": layout.inset,
+            "rows": layout.rows,
+            "cols": layout.cols,
+        },
+        "sizes": {"front": FRONT_SIZE, "back": BACK_SIZE, "floor": FLOOR_SIZE},
+        "pages": [
+            {"side": side, "slots": [{"r": s.r, "c": s.c, "card": s.card} for s in slots]}
+            for side, slots in card_pages(
+                len(cards), layout, "long" if duplex == "none" else duplex
+            )
+        ],
+        "cards": [card.as_json() for card in cards],
+    }
+
+
+def _template(name: str) -> Path:
+    # Typst resolves the template's imports from its folder; package data is a real file here.
+    return Path(str(resources.files("deckmark.render") / name))
+
+
+def _compiler(template: str, data: dict[str, Any]) -> Any:
+    import typst  # heavy; imported only when a PDF is built
+
+    path = _template(template)
+    return typst.Compiler(
+        path, root=path.parent, sys_inputs={"data": json.dumps(data, ensure_ascii=False)}
+    )
+
+
+def _query(template: str, data: dict[str, Any], selector: str) -> list[dict[str, Any]]:
+    import typst
+
+    try:
+        found: list[dict[str, Any]] = json.loads(
+            _compiler(template, data).query(selector, field="value", format="json")
+        )
+    except typst.TypstError as e:
+        raise PdfError(f"Typst failed on {template}: {e.message}") from e
+    return found
+
+
+def _compile(template: str, data: dict[str, Any]) -> bytes:
+    import typst
+
+    try:
+        pdf: bytes = _compiler(template, data).compile(format="pdf", pdf_tags=False)
+    except typst.TypstError as e:
+        raise PdfError(f"Typst failed on {template}: {e.message}") from e
+    return pdf
+
+
+def _page_count(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _finish(pdf: bytes, duplex: str | None, pages: list[int] | None) -> bytes:
+    """Add ViewerPreferences (no print scaling, flip edge), keeping only ``pages`` if given."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    if pages is None:
+        # An incremental update appends the preferences instead of rewriting every page.
+        writer = PdfWriter(io.BytesIO(pdf), incremental=True)
+    else:
+        reader = PdfReader(io.BytesIO(pdf))
+        writer = PdfWriter()
+        for index in pages:
+            writer.add_page(reader.pages[index])
+        if reader.metadata:
+            writer.add_metadata(dict(reader.metadata))
+    prefs = writer.create_viewer_preferences()
+    prefs[NameObject("/PrintScaling")] = NameObject("/None")
+    prefs[NameObject("/Duplex")] = NameObject(duplex or "/Simplex")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,408 @@
+"""Card Markdown → JSON-ready blocks for the Typst templates (cards.typ, sheet.typ).
+
+Text only ever travels as data: the templates build content with ``strong()``, ``emph()``,
+``raw()`` and plain strings, so no character in a card can be read as Typst markup.
+
+Block shapes (``t`` names the kind)::
+
+    {"t": "par", "runs": [Run]}            {"t": "heading", "runs": [Run]}
+    {"t": "list", "ordered": bool, "start": int, "tight": bool, "items": [[Block]]}
+    {"t": "code", "s": str, "lang": str}   {"t": "quote", "blocks": [Block]}
+    {"t": "table", "align": [str], "rows": [[[Run]]]}    (first row is the header)
+    {"t": "html", "s": str}                {"t": "hr"}
+
+A run is one leaf of inline text: ``{"t": "text" | "code" | "blank" | "br", "s": str}`` plus
+the flags ``b`` (bold), ``i`` (italic), ``a`` (link text) and ``hl`` (cloze answer), each
+present only when true.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from deckmark.model import CLOZE_RE, Card
+
+Block = dict[str, Any]
+Run = dict[str, Any]
+
+_MD = MarkdownIt("commonmark").enable("table")
+
+# Private-use sentinels survive markdown-it untouched, so a cloze deletion can be marked in the
+# Markdown before parsing and recovered from the text tokens afterwards.
+_BLANK_OPEN, _BLANK_CLOSE, _HL_OPEN, _HL_CLOSE = "\ue000", "\ue001", "\ue002", "\ue003"
+_SENTINELS = _BLANK_OPEN + _BLANK_CLOSE + _HL_OPEN + _HL_CLOSE
+_SENTINEL_RE = re.compile(f"([{_SENTINELS}])")
+_STRIP_SENTINELS = str.maketrans("", "", _SENTINELS)
+
+CONTEXT_SEPARATOR = " \u203a "
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PrintedCard:
+    """One physical card: a front and a back, as Typst blocks."""
+
+    card: Card
+    """The model card it was printed from (source location and key for warnings)."""
+    context: str
+    """The context line printed above the question."""
+    front: tuple[Block, ...]
+    back: tuple[Block, ...]
+    variant: str = ""
+    """Which printed side of the card this is: ``c2`` for a cloze deletion, ``reverse``."""
+    part: int = 1
+    """1-based position among the continuation cards of one answer."""
+    parts: int = 1
+    """How many printed cards the answer was split over."""
+
+    def as_json(self) -> dict[str, Any]:
+        """The card as the templates read it."""
+        return {
+            "context": self.context,
+            "front": list(self.front),
+            "back": list(self.back),
+            "part": self.part,
+            "parts": self.parts,
+        }
+
+
+def blocks(markdown: str, blanks: Sequence[str] = ()) -> list[Block]:
+    """Parse Markdown into blocks; ``blanks`` are the labels of cloze blank sentinels."""
+    tokens = _MD.parse(markdown)
+    parsed, _ = _blocks(tokens, 0, len(tokens), _Inline(blanks))
+    return parsed
+
+
+def printed_cards(cards: Iterable[Card]) -> list[PrintedCard]:
+    """Every physical card the deck prints: one per cloze deletion, plus reversed sides."""
+    printed: list[PrintedCard] = []
+    for card in cards:
+        context = CONTEXT_SEPARATOR.join(card.context[-2:])
+        if card.is_cloze:
+            prompt = blocks(card.prompt) if card.prompt.strip() else []
+            for number in card.cloze_numbers:
+                front_md, hints = _cloze_markdown(card.front, number=number, reveal=False)
+                back_md, _ = _cloze_markdown(card.front, number=number, reveal=True)
+                back = blocks(back_md)
+                if card.back.strip():
+                    back += [{"t": "hr"}, *blocks(card.back)]
+                printed.append(
+                    PrintedCard(
+                        card=card,
+                        context=context,
+                        front=(*prompt, *blocks(front_md, hints)),
+                        back=tuple(back),
+                        variant=f"c{number}",
+                    )
+                )
+            continue
+        question, answer = tuple(blocks(card.front)), tuple(blocks(card.back))
+        printed.append(PrintedCard(card=card, context=context, front=question, back=answer))
+        if card.reverse:
+            printed.append(
+                PrintedCard(
+                    card=card, context=context, front=answer, back=question, variant="reverse"
+                )
+            )
+    return printed
+
+
+def sheet_entry(card: Card) -> dict[str, Any]:
+    """A card for the study sheet: question then answer; cloze text shown filled in."""
+    if card.is_cloze:
+        question = blocks(card.prompt) if card.prompt.strip() else []
+        filled, _ = _cloze_markdown(card.front, number=None, reveal=True)
+        answer = blocks(filled) + (blocks(card.back) if card.back.strip() else [])
+        if not question:
+            question, answer = answer, []
+    else:
+        question, answer = blocks(card.front), blocks(card.back)
+    weight = sum(_weight(b) for b in (*question, *answer))
+    return {"q": question, "a": answer, "long": weight > 40}
+
+
+def split_back(card: PrintedCard, heights: Sequence[float], available: float) -> list[PrintedCard]:
+    """Split an answer that does not fit into continuation cards, "(cont. k/n)".
+
+    ``heights`` are the measured heights of the back's blocks at the floor size, ``available``
+    the height of the card body; the split is at block boundaries, then inside blocks.
+    """
+    budget = available * 0.94  # block spacing is not in the per-block heights
+    pieces: list[tuple[Block, float]] = []
+    for block, height in zip(card.back, heights, strict=True):
+        pieces += _split_block(block, height, budget)
+    count = len(_pack(pieces, budget))
+    # Same number of cards, but filled evenly, so no part is shrunk more than needed.
+    total = sum(height for _, height in pieces)
+    even = total / count
+    groups = _pack(pieces, even)
+    while len(groups) > count:  # ends by ``budget`` at the latest
+        even *= 1.05
+        groups = _pack(pieces, even)
+    return _parts(card, groups)
+
+
+def _pack(pieces: Sequence[tuple[Block, float]], budget: float) -> list[list[Block]]:
+    """Greedy: fill each card up to ``budget`` before starting the next."""
+    groups: list[list[Block]] = [[]]
+    used = 0.0
+    for block, height in pieces:
+        if groups[-1] and used + height > budget:
+            groups.append([])
+            used = 0.0
+        groups[-1].append(block)
+        used += height
+    return groups
+
+
+def resplit(card: PrintedCard) -> list[PrintedCard]:
+    """Split one continuation part in two when it still overflows (heights unknown)."""
+    pieces = [block for b in card.back for block, _ in _split_block(b, 2.0, 1.0)]
+    if len(pieces) < 2:
+        return [card]
+    middle = len(pieces) // 2
+    return _parts(card, [pieces[:middle], pieces[middle:]])
+
+
+def _parts(card: PrintedCard, groups: list[list[Block]]) -> list[PrintedCard]:
+    return [
+        replace(card, back=tuple(group), part=index, parts=len(groups))
+        for index, group in enumerate(groups, start=1)
+    ]
+
+
+def _split_block(block: Block, height: float, budget: float) -> list[tuple[Block, float]]:
+    """A block as pieces that each fit the budget, with estimated heights."""
+    if height <= budget:
+        return [(block, height)]
+    kind = block["t"]
+    if kind == "code":
+        lines = block["s"].rstrip("\n").split("\n")
+        per = max(1, int(len(lines) * budget / height))
+        return [
+            (
+                {**block, "s": "\n".join(lines[i : i + per])},
+                height * len(lines[i : i + per]) / len(lines),
+            )
+            for i in range(0, len(lines), per)
+        ]
+    if kind == "list" and len(block["items"]) > 1:
+        items = block["items"]
+        share = height / len(items)
+        return [
+            ({**block, "items": [item], "start": block["start"] + i}, share)
+            for i, item in enumerate(items)
+        ]
+    if kind == "table" and len(block["rows"]) > 2:
+        header, *rows = block["rows"]
+        per = max(1, int(len(rows) * budget / height))
+        return [
+            (
+                {**block, "rows": [header, *rows[i : i + per]]},
+                height * (len(rows[i : i + per]) + 1) / len(block["rows"]),
+            )
+            for i in range(0, len(rows), per)
+        ]
+    if kind == "quote" and len(block["blocks"]) > 1:
+        share = height / len(block["blocks"])
+        return [({**block, "blocks": [inner]}, share) for inner in block["blocks"]]
+    if kind == "par" and len(block["runs"]) > 0:
+        return _split_paragraph(block, height, budget)
+    return [(block, height)]
+
+
+def _split_paragraph(block: Block, height: float, budget: float) -> list[tuple[Block, float]]:
+    """Split a paragraph between words, in proportion to its length."""
+    words: list[Run] = []
+    for run in block["runs"]:
+        if run["t"] == "text":
+            words += [{**run, "s": word} for word in re.findall(r"\S+\s*|\s+", run["s"])]
+        else:
+            words.append(run)
+    chunks = max(2, -int(-height // budget))
+    per = max(1, -(-len(words) // chunks))
+    return [
+        ({**block, "runs": words[i : i + per]}, height * len(words[i : i + per]) / len(words))
+        for i in range(0, len(words), per)
+    ]
+
+
+def _weight(block: Block) -> int:
+    """A rough line count, to spot blocks worth measuring before keeping them unbroken."""
+    kind = block["t"]
+    if kind == "code":
+        return int(block["s"].count("\n") + 1)
+    if kind == "list":
+        return sum(_weight(b) for item in block["items"] for b in item)
+    if kind == "quote":
+        return sum(_weight(b) for b in block["blocks"])
+    if kind == "table":
+        return len(block["rows"])
+    if kind in ("par", "heading"):
+        return 1 + sum(len(r["s"]) for r in block["runs"]) // 60
+    return 1
+
+
+def _cloze_markdown(text: str, *, number: int | None, reveal: bool) -> tuple[str, list[str]]:
+    """Mark cloze deletions with sentinels; ``number=None`` reveals every deletion.
+
+    Returns the Markdown and the labels of the blanks (``[…]`` or ``[hint]``), by index.
+    """
+    blanks: list[str] = []
+
+    def mark(match: re.Match[str]) -> str:
+        content = match.group(2)
+        if number is not None and int(match.group(1)) != number:
+            return content
+        if reveal:
+            return _HL_OPEN + content + _HL_CLOSE
+        hint = match.group(3)
+        blanks.append(f"[{hint}]" if hint else "[…]")
+        return f"{_BLANK_OPEN}{len(blanks) - 1}{_BLANK_CLOSE}"
+
+    return CLOZE_RE.sub(mark, text.translate(_STRIP_SENTINELS)), blanks
+
+
+class _Inline:
+    """Turns inline tokens into flat runs, tracking style across tokens (cloze marks too)."""
+
+    def __init__(self, blanks: Sequence[str]) -> None:
+        self.blanks = blanks
+        self.depth = {"b": 0, "i": 0, "a": 0, "hl": 0}
+        self.in_blank = False
+
+    def runs(self, children: Sequence[Token]) -> list[Run]:
+        out: list[Run] = []
+        for token in children:
+            kind = token.type
+            if kind in ("text", "html_inline"):
+                self._text(token.content, "text", out)
+            elif kind == "code_inline":
+                self._text(token.content, "code", out)
+            elif kind == "softbreak":
+                self._text(" ", "text", out)
+            elif kind == "hardbreak":
+                out.append({"t": "br", "s": ""})
+            elif kind == "image":
+                self.runs(token.children or [])
+            elif kind.endswith("_open") or kind.endswith("_close"):
+                flag = {"strong": "b", "em": "i", "link": "a"}.get(kind.rsplit("_", 1)[0])
+                if flag:
+                    self.depth[flag] += 1 if kind.endswith("_open") else -1
+        return out
+
+    def _text(self, text: str, kind: str, out: list[Run]) -> None:
+        for part in _SENTINEL_RE.split(text):
+            if part == _HL_OPEN:
+                self.depth["hl"] += 1
+            elif part == _HL_CLOSE:
+                self.depth["hl"] = max(0, self.depth["hl"] - 1)
+            elif part == _BLANK_OPEN:
+                self.in_blank = True
+            elif part == _BLANK_CLOSE:
+                self.in_blank = False
+            elif self.in_blank:
+                out.append({"t": "blank", "s": self._blank_label(part)})
+            elif part:
+                run: Run = {"t": kind, "s": part}
+                run.update({flag: True for flag, depth in self.depth.items() if depth > 0})
+                out.append(run)
+
+    def _blank_label(self, index: str) -> str:
+        return (
+            self.blanks[int(index)] if index.isdigit() and int(index) < len(self.blanks) else "[…]"
+        )
+
+    def plain(self, text: str) -> str:
+        """Text for a code block: blanks as their labels, highlight marks dropped."""
+        parts = _SENTINEL_RE.split(text)
+        out: list[str] = []
+        in_blank = False
+        for part in parts:
+            if part in (_BLANK_OPEN, _BLANK_CLOSE):
+                in_blank = part == _BLANK_OPEN
+            elif part not in (_HL_OPEN, _HL_CLOSE):
+                out.append(self._blank_label(part) if in_blank else part)
+        return "".join(out)
+
+
+def _blocks(
+    tokens: Sequence[Token], start: int, end: int, inline: _Inline
+) -> tuple[list[Block], int]:
+    """Blocks from ``tokens[start:end]`` until a closing token at this level; returns next index."""
+    out: list[Block] = []
+    i = start
+    while i < end:
+        token = tokens[i]
+        kind = token.type
+        if kind.endswith("_close"):
+            return out, i
+        if kind in ("paragraph_open", "heading_open"):
+            runs = inline.runs(tokens[i + 1].children or [])
+            out.append({"t": "par" if kind == "paragraph_open" else "heading", "runs": runs})
+            i += 3
+        elif kind in ("fence", "code_block"):
+            lang = token.info.strip().split(" ", 1)[0].lower() if token.info else ""
+            out.append({"t": "code", "s": inline.plain(token.content).rstrip("\n"), "lang": lang})
+            i += 1
+        elif kind == "html_block":
+            out.append({"t": "html", "s": inline.plain(token.content).rstrip("\n")})
+            i += 1
+        elif kind == "hr":
+            out.append({"t": "hr"})
+            i += 1
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            block, i = _list(tokens, i, end, inline)
+            out.append(block)
+        elif kind == "blockquote_open":
+            inner, i = _blocks(tokens, i + 1, end, inline)
+            out.append({"t": "quote", "blocks": inner})
+            i += 1
+        elif kind == "table_open":
+            block, i = _table(tokens, i, inline)
+            out.append(block)
+        else:
+            i += 1
+    return out, i
+
+
+def _list(tokens: Sequence[Token], i: int, end: int, inline: _Inline) -> tuple[Block, int]:
+    opening = tokens[i]
+    ordered = opening.type == "ordered_list_open"
+    start = int(str(opening.attrs.get("start", 1))) if ordered else 1
+    items: list[list[Block]] = []
+    tight = True
+    i += 1
+    while tokens[i].type == "list_item_open":
+        item_start = i
+        item, i = _blocks(tokens, i + 1, end, inline)
+        # markdown-it hides the paragraphs of tight list items
+        tight = tight and not any(
+            t.type == "paragraph_open" and not t.hidden and t.level == opening.level + 2
+            for t in tokens[item_start:i]
+        )
+        items.append(item)
+        i += 1  # list_item_close
+    return {"t": "list", "ordered": ordered, "start": start, "tight": tight, "items": items}, i + 1
+
+
+def _table(tokens: Sequence[Token], i: int, inline: _Inline) -> tuple[Block, int]:
+    rows: list[list[list[Run]]] = []
+    align: list[str] = []
+    i += 1
+    while tokens[i].type != "table_close":
+        token = tokens[i]
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type in ("th_open", "td_open"):
+            style = str(token.attrs.get("style", ""))
+            if not rows[1:]:
+                align.append(style.removeprefix("text-align:") or "left")
+            rows[-1].append(inline.runs(tokens[i + 1].children or []))
+        i += 1
+    return {"t": "table", "align": align, "rows": rows}, i + 1
