@@ -14,6 +14,7 @@ from pathlib import Path
 from deckmark.errors import DeckmarkError, InputError, raise_if_any
 from deckmark.exporters import ExportOptions, exporter
 from deckmark.model import Card, Deck, Diagnostic, Section
+from deckmark.parse.cardfile import CardFile, read_card_files
 from deckmark.parse.frontmatter import parse_front_matter
 from deckmark.parse.notes import extract_cards
 from deckmark.parse.outline import parse_outline
@@ -115,7 +116,7 @@ def load_deck(source: DeckSource) -> Deck:
     cards: list[Card] = []
     sections: list[Section] = []
     warnings: list[Diagnostic] = []
-    card_files: list[tuple[Path, str, dict[str, str], int]] = []
+    card_files: list[CardFile] = []
     proper_names = {w.lower() for w in source.name.split()}
     for path in source.files:
         try:
@@ -129,10 +130,18 @@ def load_deck(source: DeckSource) -> Deck:
             outline.front_matter, shown, outline.front_matter_line
         )
         problems.extend(fm_problems)
-        if is_card_file(front_matter):
-            card_files.append((path, text, front_matter, outline.front_matter_line))
-            continue
         key_path = path.relative_to(source.folder).as_posix()
+        if is_card_file(front_matter):
+            card_files.append(
+                CardFile(
+                    path=shown,
+                    key_path=key_path,
+                    text=text,
+                    front_matter=front_matter,
+                    front_matter_line=outline.front_matter_line,
+                )
+            )
+            continue
         result = extract_cards(outline, source.slug, proper_names, key_path=key_path)
         if not result.cards and not any(s.reason == "empty section" for s in result.sections):
             problems.append(f"{shown}: no cards could be made from these notes")
@@ -140,8 +149,6 @@ def load_deck(source: DeckSource) -> Deck:
         sections.extend(result.sections)
         warnings.extend(result.warnings)
     if card_files:
-        from deckmark.parse.cardfile import read_card_files
-
         written = read_card_files(card_files, sections, source.slug)
         problems.extend(written.problems)
         cards.extend(written.cards)

@@ -1,0 +1,255 @@
+"""Hand-written card files: Markdown with ``kind: cards`` front matter.
+
+Every heading is a question and its body the answer. An HTML comment on the line after a
+heading holds the card's options: ``<!-- id: logs-follow; reverse; tags: logs; covers: Docker
+Volumes -->``. Front matter sets defaults for ``subdeck``, ``tags``, ``covers`` and ``reverse``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from deckmark.model import Card, CardKind, Diagnostic, Section, SourceLocation
+
+CARD_OPTIONS = ("id", "tags", "subdeck", "reverse", "cloze", "covers")
+FILE_OPTIONS = ("kind", "subdeck", "tags", "covers", "reverse")
+_FLAGS = ("reverse", "cloze")
+_OPTIONS_COMMENT = re.compile(r"^\s*<!--(.*?)-->\s*$", re.DOTALL)
+_CLOZE = re.compile(r"\{\{c\d+::")
+_ID = re.compile(r"^[\w.-]+$")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WrittenCards:
+    cards: tuple[Card, ...]
+    sections: tuple[Section, ...]
+    """The notes' sections, with ``covered_by`` filled in."""
+    problems: tuple[Diagnostic, ...]
+    resolved_warnings: tuple[Diagnostic, ...]
+    """Notes warnings (empty sections) that hand-written cards now cover."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CardFile:
+    """One hand-written card file, read and with its front matter parsed."""
+
+    path: str
+    """As shown to the user in messages."""
+    key_path: str
+    """Relative to the deck folder, for card keys."""
+    text: str
+    front_matter: dict[str, str]
+    front_matter_line: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _RawCard:
+    question: str
+    body: str
+    options: dict[str, str]
+    source: SourceLocation
+    options_source: SourceLocation
+
+
+def _split_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _parse_options(
+    text: str, source: SourceLocation, allowed: Sequence[str], problems: list[Diagnostic]
+) -> dict[str, str]:
+    options: dict[str, str] = {}
+    for item in (part.strip() for part in text.split(";")):
+        if not item:
+            continue
+        name, colon, value = (s.strip() for s in item.partition(":"))
+        name = name.lower()
+        if name not in allowed:
+            problems.append(
+                Diagnostic(
+                    location=source,
+                    message=f"unknown option '{name}' (known: {', '.join(allowed)})",
+                )
+            )
+            continue
+        if name in _FLAGS and not colon:
+            value = "true"
+        elif not colon or not value:
+            problems.append(Diagnostic(location=source, message=f"option '{name}' needs a value"))
+            continue
+        options[name] = value
+    return options
+
+
+def _raw_cards(text: str, path: str, problems: list[Diagnostic]) -> list[_RawCard]:
+    """Headings and their bodies; fenced code never yields a heading."""
+    tokens = MarkdownIt("commonmark").use(front_matter_plugin).parse(text)
+    lines = text.splitlines()
+    headings = [
+        (t.map[0], t.map[1], tokens[i + 1].content.strip())
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open" and t.map
+    ]
+    cards: list[_RawCard] = []
+    for n, (start, end, question) in enumerate(headings):
+        stop = headings[n + 1][0] if n + 1 < len(headings) else len(lines)
+        body_lines = lines[end:stop]
+        while body_lines and not body_lines[0].strip():
+            body_lines.pop(0)
+            end += 1
+        options: dict[str, str] = {}
+        options_source = SourceLocation(path=path, line=end + 1)
+        if body_lines and body_lines[0].lstrip().startswith("<!--"):
+            closing = next((i for i, ln in enumerate(body_lines) if "-->" in ln), None)
+            if closing is not None:
+                comment = "\n".join(body_lines[: closing + 1])
+                match = _OPTIONS_COMMENT.match(comment)
+                if match:
+                    options = _parse_options(
+                        match.group(1).replace("\n", " "), options_source, CARD_OPTIONS, problems
+                    )
+                    body_lines = body_lines[closing + 1 :]
+        cards.append(
+            _RawCard(
+                question=question,
+                body="\n".join(body_lines).strip(),
+                options=options,
+                source=SourceLocation(path=path, line=start + 1),
+                options_source=options_source,
+            )
+        )
+    return cards
+
+
+def _find_sections(covers: str, sections: Sequence[Section]) -> list[int]:
+    wanted = [part.strip().lower() for part in covers.split(" / ") if part.strip()]
+    return [
+        i
+        for i, section in enumerate(sections)
+        if [p.lower() for p in section.path[-len(wanted) :]] == wanted
+    ]
+
+
+def read_card_files(
+    files: Sequence[CardFile], sections: Sequence[Section], deck_slug: str
+) -> WrittenCards:
+    """Cards of every hand-written file of a deck, checked; all problems are collected."""
+    problems: list[Diagnostic] = []
+    cards: list[Card] = []
+    covered: dict[int, list[str]] = {}
+    ids: dict[str, SourceLocation] = {}
+    for card_file in files:
+        front_matter, key_path, shown = card_file.front_matter, card_file.key_path, card_file.path
+        fm_source = SourceLocation(path=shown, line=card_file.front_matter_line)
+        for name in front_matter:
+            if name not in FILE_OPTIONS:
+                problems.append(
+                    Diagnostic(
+                        location=fm_source,
+                        message=f"unknown front matter key '{name}' (known: {', '.join(FILE_OPTIONS)})",
+                    )
+                )
+        for raw in _raw_cards(card_file.text, shown, problems):
+            options = {**{k: v for k, v in front_matter.items() if k != "kind"}, **raw.options}
+            if "tags" in raw.options and "tags" in front_matter:
+                options["tags"] = f"{front_matter['tags']}, {raw.options['tags']}"
+            if not raw.body:
+                problems.append(
+                    Diagnostic(location=raw.source, message=f"card '{raw.question}' has no answer")
+                )
+                continue
+            is_cloze = bool(_CLOZE.search(raw.body))
+            if options.get("cloze") and not is_cloze:
+                problems.append(
+                    Diagnostic(
+                        location=raw.source,
+                        message="cloze card has no deletion: mark one with {{c1::...}}",
+                    )
+                )
+                continue
+            if is_cloze and options.get("reverse") and "reverse" in raw.options:
+                problems.append(
+                    Diagnostic(location=raw.source, message="a cloze card cannot be reversed")
+                )
+                continue
+            card_id = options.get("id", "")
+            if card_id:
+                if not _ID.match(card_id):
+                    problems.append(
+                        Diagnostic(
+                            location=raw.options_source,
+                            message=f"id '{card_id}' may only use letters, digits, '-', '_', '.'",
+                        )
+                    )
+                elif card_id in ids:
+                    problems.append(
+                        Diagnostic(
+                            location=raw.source,
+                            message=f"duplicate id '{card_id}' (first used at {ids[card_id]})",
+                        )
+                    )
+                    continue
+                else:
+                    ids[card_id] = raw.source
+            tags = _split_list(options.get("tags", ""))
+            for tag in tags:
+                if " " in tag:
+                    problems.append(
+                        Diagnostic(location=raw.source, message=f"tag '{tag}' contains a space")
+                    )
+            key = f"id:{card_id}" if card_id else f"{key_path}#{raw.question}"
+            context: tuple[str, ...]
+            if covers := options.get("covers", ""):
+                matches = _find_sections(covers, sections)
+                if not matches:
+                    problems.append(
+                        Diagnostic(
+                            location=raw.source,
+                            message=f"covers: no notes heading '{covers}' in this deck",
+                        )
+                    )
+                    continue
+                for index in matches:
+                    covered.setdefault(index, []).append(key)
+                context = sections[matches[0]].path
+            else:
+                context = tuple(options.get("subdeck", "").split("::")) if options.get(
+                    "subdeck"
+                ) else (Path(key_path).stem,)
+            subdeck = options.get("subdeck") or None
+            path_tag = f"{deck_slug}::{(subdeck or 'cards').lower().replace(' ', '-')}"
+            cards.append(
+                Card(
+                    kind=CardKind.WRITTEN,
+                    front=raw.body if is_cloze else raw.question,
+                    back="" if is_cloze else raw.body,
+                    prompt=raw.question if is_cloze else "",
+                    context=context,
+                    source=raw.source,
+                    key=key,
+                    tags=(path_tag, *tags),
+                    subdeck=subdeck,
+                    reverse=bool(options.get("reverse")) and not is_cloze,
+                )
+            )
+    new_sections = tuple(
+        replace(section, covered_by=tuple(covered.get(i, ()))) for i, section in enumerate(sections)
+    )
+    resolved = tuple(
+        Diagnostic(location=s.source, message=f"empty section '{s.path[-1]}' makes no card")
+        for i, s in enumerate(sections)
+        if i in covered
+    )
+    return WrittenCards(
+        cards=tuple(cards),
+        sections=new_sections,
+        problems=tuple(problems),
+        resolved_warnings=resolved,
+    )
+
