@@ -393,3 +393,23 @@ def test_anki_search__several_notes_ored__cloze_markup_and_deck_quotes_handled()
         '"deck:My \\"Deck\\"" ("What*is*the*default*registry" OR '
         '"A*docker*image*is*composed*of*layers*each*Dockerfile*instruction*adds*one")'
     )
+
+
+def test_lockfile_of_another_notes_file__error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deckmark.identity import load_lockfile
+
+    monkeypatch.chdir(tmp_path)
+    Path("a.md").write_text("# A\n")
+    Path("b.md").write_text("# B\n")
+    write_lockfile(Path("deckmark.lock"), replace(first_build().lockfile, notes="a.md"))
+    assert load_lockfile(Path("a.md")).notes == "a.md"
+    with pytest.raises(InputError) as e:
+        load_lockfile(Path("b.md"))
+    assert str(e.value) == (
+        "deckmark.lock:2: this lockfile belongs to the notes file a.md, not the notes file b.md;"
+        " give each notes file a folder of its own, or build the whole folder as one deck"
+    )
+    Path("deck").mkdir()
+    assert load_lockfile(Path("deck")) == Lockfile(notes=".")  # none yet: empty

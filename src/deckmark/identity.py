@@ -54,7 +54,7 @@ AMBIGUITY_MARGIN = 0.05
 """A rival pair scoring within this of the best pair makes the match ambiguous."""
 
 FINGERPRINT_PARTS = ("question", "answer", "heading", "tags", "other")
-"""What each group of the fingerprint hashes; ``other`` is kind, subdeck, reverse, source file."""
+"""What each group of the fingerprint hashes; ``other`` is the kind, subdeck and reverse flag."""
 
 _HEADER = (
     f"# {LOCKFILE_NAME} format {FORMAT_VERSION}: card identities. "
@@ -158,8 +158,21 @@ def lockfile_owner(notes_path: Path) -> str:
     return "." if notes_path.is_dir() else notes_path.name
 
 
-def read_lockfile(path: Path) -> Lockfile:
-    """Parse a lockfile; every problem is collected and raised once as InputError."""
+def load_lockfile(notes_path: Path) -> Lockfile:
+    """The lockfile of a deck folder or single notes file; an empty one before the first build."""
+    path = lockfile_path(notes_path)
+    owner = lockfile_owner(notes_path)
+    if not path.exists():
+        return Lockfile(notes=owner)
+    return replace(read_lockfile(path, owner=owner), notes=owner)
+
+
+def read_lockfile(path: Path, owner: str | None = None) -> Lockfile:
+    """Parse a lockfile; every problem is collected and raised once as InputError.
+
+    With ``owner`` (see lockfile_owner), a lockfile recorded for other notes is an error: two
+    notes files in one folder would otherwise overwrite each other's identities.
+    """
     where = _display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -189,6 +202,12 @@ def read_lockfile(path: Path) -> Lockfile:
                     )
             elif m := _NOTES_RE.match(line):
                 notes = m.group(1)
+                if owner is not None and notes != owner:
+                    problems.append(
+                        f"{at}: this lockfile belongs to {_describe_owner(notes)}, not "
+                        f"{_describe_owner(owner)}; give each notes file a folder of its own, "
+                        "or build the whole folder as one deck"
+                    )
             continue
         entry, problem = _parse_entry(line, number)
         if problem:
@@ -210,6 +229,10 @@ def read_lockfile(path: Path) -> Lockfile:
         entries.append(entry)
     raise_if_any(problems)
     return Lockfile(entries=tuple(sorted(entries, key=lambda e: e.key)), notes=notes)
+
+
+def _describe_owner(notes: str) -> str:
+    return "the deck folder" if notes == "." else f"the notes file {notes}"
 
 
 def format_lockfile(lock: Lockfile) -> str:
@@ -290,9 +313,9 @@ def _display_path(path: Path) -> str:
 
 def fingerprint(card: Card) -> str:
     """One short hash per FINGERPRINT_PARTS of everything the card exports."""
-    other = "\x1f".join(
-        (card.kind.value, card.subdeck or "", "reverse" if card.reverse else "", card.source.path)
-    )
+    # Not the source location: it moves with every line added above the card (and with the
+    # working directory), and a card does not change because its neighbours did.
+    other = "\x1f".join((card.kind.value, card.subdeck or "", "reverse" if card.reverse else ""))
     parts = (card.question, card.back, "\x1f".join(card.context), " ".join(card.tags), other)
     return ".".join(hashlib.sha256(p.encode("utf-8")).hexdigest()[:6] for p in parts)
 
@@ -498,7 +521,7 @@ _PART_LABELS = {
     "answer": "answer",
     "heading": "heading path",
     "tags": "tags",
-    "other": "card type, subdeck or source file",
+    "other": "card type, subdeck or reverse",
 }
 
 

@@ -39,6 +39,8 @@ FORMATS: dict[str, str] = {
     "apkg": "deckmark.exporters.anki:export_apkg",
     "cards-pdf": "deckmark.exporters.pdf:export_cards_pdf",
     "sheet-pdf": "deckmark.exporters.pdf:export_sheet_pdf",
+    "anki-txt": "deckmark.exporters.text:export_anki_txt",
+    "quizlet": "deckmark.exporters.text:export_quizlet",
 }
 """Format name → ``module:function`` of its ExportFunction, in the order builds run them."""
 
