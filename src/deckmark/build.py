@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import time
@@ -13,6 +12,14 @@ from pathlib import Path
 
 from deckmark.errors import DeckmarkError, InputError, raise_if_any
 from deckmark.exporters import ExportOptions, exporter
+from deckmark.identity import (
+    IdentityResult,
+    Lockfile,
+    assign_identities,
+    load_lockfile,
+    lockfile_path,
+    write_lockfile,
+)
 from deckmark.model import Card, Deck, Diagnostic, Section
 from deckmark.parse.cardfile import CardFile, read_card_files
 from deckmark.parse.frontmatter import parse_front_matter
@@ -189,17 +196,17 @@ def _duplicate_questions(cards: Iterable[Card]) -> list[Diagnostic]:
     return problems
 
 
-def provisional_identities(deck: Deck, now: int) -> Deck:
-    """GUIDs from the deck name and each card's key; every card stamped ``now``."""
-    cards = tuple(
-        replace(
-            card,
-            guid=hashlib.sha256(f"{deck.name}\x1f{card.key}".encode()).hexdigest()[:16],
-            modified=now,
-        )
-        for card in deck.cards
-    )
-    return replace(deck, cards=cards)
+def identify(source: DeckSource, deck: Deck, now: int) -> tuple[Deck, IdentityResult]:
+    """Give the deck's cards their GUIDs and modification times from the deck's lockfile."""
+    result = assign_identities(deck.name, deck.cards, load_lockfile(source.root), now)
+    deck = replace(deck, cards=result.cards, warnings=deck.warnings + result.warnings)
+    return deck, result
+
+
+def diff(paths: Sequence[Path], now: int | None = None) -> list[tuple[Deck, IdentityResult]]:
+    """What building ``paths`` now would change, relative to each deck's lockfile."""
+    now = now if now is not None else int(time.time())
+    return [identify(source, load_deck(source), now) for source in discover(paths)]
 
 
 def build(
@@ -213,9 +220,17 @@ def build(
     options = options or ExportOptions()
     now = now if now is not None else int(time.time())
     decks: list[Deck] = []
+    lockfiles: dict[Path, Lockfile] = {}
     for source in discover(paths):
-        deck = provisional_identities(load_deck(source), now)
+        deck, identity = identify(source, load_deck(source), now)
         decks.append(deck)
+        lock_path = lockfile_path(source.root).resolve()
+        if lock_path in lockfiles:
+            raise InputError([
+                f"{display_path(source.root)}: shares {display_path(lock_path)} with another "
+                "deck of this build; give each notes file a folder of its own"
+            ])
+        lockfiles[lock_path] = identity.lockfile
     outputs: list[Path] = []
     warnings: list[Diagnostic] = []
     for deck in decks:
@@ -224,6 +239,8 @@ def build(
             export = exporter(name)(deck, out_dir, options)
             outputs.extend(export.paths)
             warnings.extend(export.warnings)
+    for lock_path, lockfile in lockfiles.items():  # only after every export succeeded
+        write_lockfile(lock_path, lockfile)
     return BuildResult(decks=tuple(decks), outputs=tuple(outputs), warnings=tuple(warnings))
 
 

@@ -142,3 +142,28 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
     warnings = sum(len(deck.warnings) for deck in decks)
     if strict and warnings:
         raise click.ClickException(f"{warnings} warnings (--strict)")
+
+
+@cli.command()
+@PATHS
+def diff(paths: tuple[Path, ...]) -> None:
+    """Show what importing the next build will do, relative to the last build (deckmark.lock).
+
+    Lists new, updated, renamed and removed cards. Importing never deletes notes, so removed
+    cards come with a search to paste into Anki's browser.
+
+    \b
+    Examples:
+      deckmark diff cards/docker
+      deckmark diff my-notes.md
+    """
+    from deckmark.build import diff as run_diff
+    from deckmark.identity import format_changes
+
+    with user_errors():
+        results = run_diff(list(paths))
+    for index, (deck, result) in enumerate(results):
+        if index:
+            click.echo()
+        click.echo(format_changes(deck.name, result), nl=False)
+        _echo_warnings(result.warnings)

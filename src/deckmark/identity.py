@@ -248,8 +248,10 @@ def format_lockfile(lock: Lockfile) -> str:
 
 
 def write_lockfile(path: Path, lock: Lockfile) -> None:
-    """Write the lockfile atomically."""
-    write_atomic(path, format_lockfile(lock).encode("utf-8"))
+    """Write the lockfile atomically (left untouched when its content is the same)."""
+    data = format_lockfile(lock).encode("utf-8")
+    if not (path.is_file() and path.read_bytes() == data):
+        write_atomic(path, data)
 
 
 def _parse_entry(line: str, number: int) -> tuple[LockEntry | None, str]:
