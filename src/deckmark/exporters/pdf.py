@@ -66,7 +66,7 @@ class SheetLayout:
     page_h: float
     card_w: float
     card_h: float
-    gutter: float = 4.0
+    gutter: float = 3.0
     """Space between cards; the cut line runs in its middle."""
     inset: float = 4.0
     """Safe margin inside a card, so duplex drift and a rough cut never clip text."""
