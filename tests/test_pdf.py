@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from deckmark.exporters import DEFAULT_FORMATS, FORMATS, ExportOptions, exporter
 from deckmark.exporters.pdf import (
@@ -63,6 +64,12 @@ def placed_text(path: Path, page: int) -> list[tuple[str, float, float]]:
 
     reader.pages[page].extract_text(visitor_text=visit)
     return runs
+
+
+def viewer_preferences(path: Path) -> dict[str, str]:
+    prefs = PdfReader(path).root_object["/ViewerPreferences"].get_object()
+    assert isinstance(prefs, DictionaryObject)
+    return {str(key): str(value) for key, value in prefs.items()}
 
 
 def slot_of(path: Path, page: int, marker: str, layout: SheetLayout) -> tuple[int, int]:
@@ -127,7 +134,7 @@ def test_cards_pdf__viewer_preferences__no_scaling_and_flip_edge(tmp_path: Path)
     for duplex, flip in [("long", "/DuplexFlipLongEdge"), ("short", "/DuplexFlipShortEdge")]:
         options = ExportOptions(duplex=duplex)  # type: ignore[arg-type]
         [path] = export_cards_pdf(numbered_deck(2), tmp_path, options).paths
-        prefs = PdfReader(path).trailer["/Root"]["/ViewerPreferences"]
+        prefs = viewer_preferences(path)
         assert prefs["/Duplex"] == flip
         assert prefs["/PrintScaling"] == "/None"
 
@@ -259,7 +266,7 @@ def test_cards_pdf__duplex_none__fronts_and_backs_files_backs_reversed(tmp_path:
     assert not any("Q0" in t for t in back_texts)
     # Backs are laid out for a long-edge flip.
     assert slot_of(backs, 1, "A01", LAYOUTS["a4"]) == (0, 1)
-    assert PdfReader(fronts).trailer["/Root"]["/ViewerPreferences"]["/PrintScaling"] == "/None"
+    assert viewer_preferences(fronts)["/PrintScaling"] == "/None"
 
 
 def test_cards_pdf__context_line__last_two_headings_on_front(tmp_path: Path) -> None:
