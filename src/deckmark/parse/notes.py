@@ -130,7 +130,8 @@ class NotesExtractor:
                 continue
             children = self._children(index)
             sides = ph.comparison_sides(section.title) if section.title else None
-            if sides and any(outline_sections[c].label for c in children):
+            has_table = any(isinstance(b, Table) and len(b.header) == 3 for b in section.blocks)
+            if sides and (has_table or any(outline_sections[c].label for c in children)):
                 label_children = [c for c in children if outline_sections[c].label]
                 comparison_children.update(label_children)
                 made = self._comparison(
@@ -233,12 +234,11 @@ class NotesExtractor:
         self, out: _SectionCards, section: OutlineSection, blocks: list[Block]
     ) -> None:
         """A heading phrased as a question: its body is the answer."""
-        answer = "\n\n".join(_block_markdown(b) for b in blocks if not isinstance(b, CodeBlock))
-        if answer:
-            out.add(CardKind.FACT, section.title, answer, blocks[0].source)
+        answer = "\n\n".join(_block_markdown(b) for b in blocks)
+        out.add(CardKind.FACT, section.title, answer, blocks[0].source)
         for block in blocks:
             if isinstance(block, CodeBlock):
-                self._code(out, block, ph.Subject(section.title.rstrip("?")), None)
+                self._code(out, block, ph.Subject(section.title.rstrip("?")), None, block_card=False)
 
     def _blocks(self, out: _SectionCards, blocks: list[Block], state: _TopicState) -> None:
         previous_code: CodeBlock | None = None
@@ -262,6 +262,9 @@ class NotesExtractor:
                 self._table(out, block, state)
 
     def _list_items(self, out: _SectionCards, block: ListBlock, state: _TopicState) -> None:
+        if block.ordered and len(block.items) > 1:
+            self._list(out, "steps:", block.source, block, state)
+            return
         if state.keyword and len(block.items) > 1:
             keys = [ph.KEY_VALUE_RE.match(i.text) for i in block.items]
             if all(keys):
@@ -295,6 +298,8 @@ class NotesExtractor:
             if key.lower() == state.subject.name.lower() and not state.defined:
                 state.defined = True
                 out.add(CardKind.DEFINITION, state.subject.what_is(), value, source)
+            elif kv.group("bold") and not state.keyword:
+                out.add(CardKind.DEFINITION, f"What is {key}?", ph.capitalise(value), source)
             else:
                 self._key_value(out, key, value, source, state)
             return
@@ -443,9 +448,39 @@ class NotesExtractor:
                 section.source,
                 tags=("overview",),
             )
+        tables = [b for b in shared if isinstance(b, Table) and len(b.header) == 3]
+        for table in tables:
+            self._comparison_table(out, table, (x, y))
         state = _TopicState(subject=ph.Subject(f"{x} vs {y}"), keyword=None, defined=True)
-        self._blocks(out, shared, state)
+        self._blocks(out, [b for b in shared if b not in tables], state)
         return out.cards
+
+    def _comparison_table(self, out: _SectionCards, table: Table, names: tuple[str, str]) -> None:
+        """| feature | X | Y | rows: a fact per cell, a discrimination card per distinct cell."""
+        x, y = names
+        sides = table.header[1:]
+        for row in table.rows:
+            if len(row) < 3 or not row[0]:
+                continue
+            feature = row[0]
+            for side, cell in zip(sides, row[1:], strict=False):
+                if not cell:
+                    continue
+                side_tag = (f"side::{slug(side)}",)
+                out.add(
+                    CardKind.COMPARISON, f"{x} vs {y} › {side}: {feature}?", cell,
+                    table.source, tags=side_tag,
+                )
+                if row[1] != row[2]:
+                    out.add(
+                        CardKind.DISCRIMINATION,
+                        f"{x} or {y}: which has {ph.lower_first(feature)} “{cell}”?",
+                        side, table.source, tags=side_tag,
+                    )
+        out.add(
+            CardKind.OVERVIEW, f"What are the differences between {x} and {y}?",
+            _block_markdown(table), table.source, tags=("overview",),
+        )
 
     # -- code --------------------------------------------------------------------------------
 
@@ -455,11 +490,12 @@ class NotesExtractor:
         block: CodeBlock,
         subject: ph.Subject,
         previous: CodeBlock | None,
+        block_card: bool = True,
     ) -> None:
         facts = codefacts.extract(block.code, block.lang)
         noun, where = _code_nouns(block)
         source = block.source
-        if facts.explained:
+        if facts.explained and block_card:
             out.add(
                 CardKind.CODE,
                 f"{subject.name}: what does each line of this {noun.split(' ')[0]} example do?\n\n"

@@ -276,9 +276,18 @@ def _looks_plural(word: str) -> bool:
 
 
 def starts_with_subject(sentence: str, subject_name: str) -> re.Match[str] | None:
-    """Match "A docker image ...", "Docker ...", "The X ..." at the start of a sentence."""
-    name = r"\s+".join(re.escape(w) for w in subject_name.split())
-    return re.match(rf"^(?:(?:a|an|the|each|every)\s+)?{name}s?\b\s*", sentence, re.IGNORECASE)
+    """Match "A docker image ...", "Docker ...", "The X ..." at the start of a sentence.
+
+    The head noun alone also counts when it follows an article: "A commit is" for "Git Commit".
+    """
+    subject_words = subject_name.split()
+    for start in range(len(subject_words)):
+        name = r"\s+".join(re.escape(w) for w in subject_words[start:])
+        article = r"(?:(?:a|an|the|each|every)\s+)" + ("?" if start == 0 else "")
+        match = re.match(rf"^{article}{name}s?\b\s*", sentence, re.IGNORECASE)
+        if match:
+            return match
+    return None
 
 
 _DEFINING = re.compile(r"^(is|are|refers to|means)\s+(.+)$", re.IGNORECASE | re.DOTALL)
@@ -455,7 +464,7 @@ def list_question(label: str, subject: Subject, count: int) -> str:
         aux = "do" if subject.plural else "does"
         return f"What {aux} {subject.phrase} {base_form(verb).lower()}{rest_text}? ({count})"
     if label_words and not is_verb(label_words[0]):
-        return f"What are the {count} {lower_first(label)} of {subject.phrase}?"
+        return f"{subject.name}: what are the {lower_first(label)}? ({count})"
     return f"{subject.name} › {label}? ({count})"
 
 
