@@ -318,7 +318,8 @@ def fingerprint(card: Card) -> str:
     # Not the source location: it moves with every line added above the card (and with the
     # working directory), and a card does not change because its neighbours did.
     other = "\x1f".join((card.kind.value, card.subdeck or "", "reverse" if card.reverse else ""))
-    parts = (card.question, card.back, "\x1f".join(card.context), " ".join(card.tags), other)
+    question = card.question.strip()
+    parts = (question, card.back, "\x1f".join(card.context), " ".join(card.tags), other)
     return ".".join(hashlib.sha256(p.encode("utf-8")).hexdigest()[:6] for p in parts)
 
 
@@ -426,8 +427,10 @@ def assign_identities(
             changes.append(CardChange(kind=kind, guid=guid, card=card, old=entry,
                                       changed=changed, similarity=similarity))
         out_cards.append(replace(card, guid=guid, modified=modified))
-        new_entries.append(LockEntry(guid=guid, modified=modified, fingerprint=prints[i],
-                                     key=card.key, question=card.question, answer=card.back))
+        new_entries.append(LockEntry(
+            guid=guid, modified=modified, fingerprint=prints[i], key=card.key,
+            question=card.question.strip(), answer=card.back,
+        ))
     changes.extend(
         CardChange(kind=ChangeKind.REMOVED, guid=e.guid, old=e)
         for e in old_entries
