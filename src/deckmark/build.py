@@ -138,14 +138,14 @@ def load_deck(source: DeckSource) -> Deck:
         )
         problems.extend(fm_problems)
         key_path = path.relative_to(source.folder).as_posix()
-        if is_card_file(front_matter):
+        if is_card_file(front_matter.values):
             card_files.append(
                 CardFile(
                     path=shown,
                     key_path=key_path,
                     text=text,
-                    front_matter=front_matter,
-                    front_matter_line=outline.front_matter_line,
+                    front_matter=front_matter.values,
+                    front_matter_lines=front_matter.lines,
                 )
             )
             continue

@@ -45,7 +45,8 @@ class CardFile:
     """Relative to the deck folder, for card keys."""
     text: str
     front_matter: dict[str, str]
-    front_matter_line: int
+    front_matter_lines: dict[str, int]
+    """The line of each front matter key."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -146,12 +147,12 @@ def read_card_files(
     ids: dict[str, SourceLocation] = {}
     for card_file in files:
         front_matter, key_path, shown = card_file.front_matter, card_file.key_path, card_file.path
-        fm_source = SourceLocation(path=shown, line=card_file.front_matter_line)
         for name in front_matter:
             if name not in FILE_OPTIONS:
+                line = card_file.front_matter_lines[name]
                 problems.append(
                     Diagnostic(
-                        location=fm_source,
+                        location=SourceLocation(path=shown, line=line),
                         message=f"unknown front matter key '{name}' (known: {', '.join(FILE_OPTIONS)})",
                     )
                 )
