@@ -239,3 +239,33 @@ def test_anki_txt__imports_into_fresh_collection_with_the_apkg_guids_and_fields(
         assert card_decks(other) == card_decks(col) == {"Containers::Containers": 9}
     finally:
         other.close()
+
+
+def test_build__corrupt_lockfile__exit_1_with_file_line__lockfile_and_outputs_untouched(
+    notes: Path,
+) -> None:
+    build([notes], Path("out"), ["apkg"], now=T0)
+    lockfile = Path("deckmark.lock")
+    lines = lockfile.read_text().splitlines(keepends=True)
+    conflicted = "".join([*lines[:4], "<<<<<<< HEAD\n", lines[4], "=======\n", lines[4],
+                          ">>>>>>> other\n", *lines[5:]])
+    lockfile.write_text(conflicted)
+    apkg_before = Path("out/containers.apkg").read_bytes()
+
+    for command in (["build", "containers.md"], ["diff", "containers.md"]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 1
+        assert result.stdout == ""
+        hint = ("resolve the conflict by keeping the lines of both sides (one line per card) "
+                "and removing the markers")
+        guid = lines[4].split("\t")[0]
+        key = lines[4].split("\t")[3]
+        assert result.stderr.splitlines() == [
+            f"error: deckmark.lock:5: merge conflict marker '<<<<<<<'; {hint}",
+            f"error: deckmark.lock:7: merge conflict marker '======='; {hint}",
+            f"error: deckmark.lock:8: duplicate GUID '{guid}' (also on line 6)",
+            f"error: deckmark.lock:8: duplicate card key '{key}' (also on line 6)",
+            f"error: deckmark.lock:9: merge conflict marker '>>>>>>>'; {hint}",
+        ]
+    assert lockfile.read_text() == conflicted  # never reset
+    assert Path("out/containers.apkg").read_bytes() == apkg_before
