@@ -28,7 +28,10 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-NOTES = "## Docker Image\n\n- A docker image is a read-only template.\n- We use a `Dockerfile` to build it.\n"
+NOTES = (
+    "## Docker Image\n\n- A docker image is a read-only template.\n"
+    "- We use a `Dockerfile` to build it.\n"
+)
 
 
 def test_build__single_notes_file__writes_apkg_and_summary(tmp_path: Path) -> None:

@@ -108,7 +108,8 @@ def read_text(path: Path) -> str:
         line = data[: e.start].count(b"\n") + 1
         raise InputError(
             [
-                f"{display_path(path)}:{line}: not UTF-8 text (byte 0x{data[e.start]:02x}); save the file as UTF-8"
+                f"{display_path(path)}:{line}: not UTF-8 text (byte 0x{data[e.start]:02x}); "
+                "save the file as UTF-8"
             ]
         ) from e
 

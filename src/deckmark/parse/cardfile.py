@@ -153,7 +153,8 @@ def read_card_files(
                 problems.append(
                     Diagnostic(
                         location=SourceLocation(path=shown, line=line),
-                        message=f"unknown front matter key '{name}' (known: {', '.join(FILE_OPTIONS)})",
+                        message=f"unknown front matter key '{name}' "
+                        f"(known: {', '.join(FILE_OPTIONS)})",
                     )
                 )
         for raw in _raw_cards(card_file.text, shown, problems):

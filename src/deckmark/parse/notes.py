@@ -238,7 +238,8 @@ class NotesExtractor:
         out.add(CardKind.FACT, section.title, answer, blocks[0].source)
         for block in blocks:
             if isinstance(block, CodeBlock):
-                self._code(out, block, ph.Subject(section.title.rstrip("?")), None, block_card=False)
+                subject = ph.Subject(section.title.rstrip("?"))
+                self._code(out, block, subject, None, block_card=False)
 
     def _blocks(self, out: _SectionCards, blocks: list[Block], state: _TopicState) -> None:
         previous_code: CodeBlock | None = None
@@ -362,7 +363,10 @@ class NotesExtractor:
             question = f"What are the {noun} of {owner}? ({count})"
         else:
             question = ph.list_question(label, state.subject, count)
-        marker = (lambda n: f"{n}.") if block.ordered else (lambda n: "-")
+
+        def marker(n: int) -> str:
+            return f"{n}." if block.ordered else "-"
+
         if count <= _LIST_INLINE_MAX:
             answer = "\n".join(f"{marker(n)} {name}" for n, name in enumerate(names, 1))
             out.add(CardKind.LIST, question, answer, source)
@@ -437,14 +441,14 @@ class NotesExtractor:
                     out.add(CardKind.DISCRIMINATION, question, side.title, source, tags=side_tag)
         if len(rows) == 2 and all(rows.values()):
             left, right = (rows[s.title] for s in sides)
-            table = [f"| {sides[0].title} | {sides[1].title} |", "| --- | --- |"]
+            overview = [f"| {sides[0].title} | {sides[1].title} |", "| --- | --- |"]
             for n in range(max(len(left), len(right))):
                 cells = [col[n] if n < len(col) else "" for col in (left, right)]
-                table.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+                overview.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
             out.add(
                 CardKind.OVERVIEW,
                 f"What are the differences between {x} and {y}?",
-                "\n".join(table),
+                "\n".join(overview),
                 section.source,
                 tags=("overview",),
             )
@@ -553,7 +557,8 @@ class NotesExtractor:
         for output in facts.outputs:
             line_source = SourceLocation(path=source.path, line=source.line + 1 + output.line)
             given = (
-                f"Given this {_code_nouns(previous)[0].split(' ')[0]}:\n\n{_fence(previous.code, previous.lang)}\n\n"
+                f"Given this {_code_nouns(previous)[0].split(' ')[0]}:\n\n"
+                f"{_fence(previous.code, previous.lang)}\n\n"
                 if previous
                 else ""
             )

@@ -361,9 +361,12 @@ def split_clause(sentence: str) -> Clause | None:
             ):
                 break
             verb_end += 1
-        if verb_end < len(tokens) and tokens[verb_end - 1].lower().endswith("ed"):
-            if tokens[verb_end].lower() in ("of", "by", "from", "on", "in", "to", "with"):
-                verb_end += 1
+        if (
+            verb_end < len(tokens)
+            and tokens[verb_end - 1].lower().endswith("ed")
+            and tokens[verb_end].lower() in ("of", "by", "from", "on", "in", "to", "with")
+        ):
+            verb_end += 1
         subject = " ".join(tokens[:index])
         verb = " ".join(tokens[index:verb_end])
         tail = " ".join(tokens[verb_end:])
@@ -394,9 +397,13 @@ def replace_leading_pronoun(sentence: str, subject: Subject) -> str:
     first, _, rest = sentence.partition(" ")
     if first.lower() in ("it", "they") and rest:
         verb, _, after = rest.partition(" ")
-        if first.lower() == "they" and not subject.plural and base_form(verb) == verb:
-            if verb.lower() in _VERBS and verb.lower() not in _MODALS:
-                rest = f"{third_person(verb)} {after}".strip()
+        if (
+            first.lower() == "they"
+            and not subject.plural
+            and base_form(verb) == verb
+            and verb.lower() in _VERBS
+        ):
+            rest = f"{third_person(verb)} {after}".strip()
         return f"{capitalise(subject.phrase)} {rest}"
     return sentence
 
