@@ -413,3 +413,15 @@ def test_lockfile_of_another_notes_file__error(
     )
     Path("deck").mkdir()
     assert load_lockfile(Path("deck")) == Lockfile(notes=".")  # none yet: empty
+
+
+def test_card_turned_from_basic_into_cloze__new_guid_old_removed() -> None:
+    v1 = first_build()
+    # The parser now makes a cloze of the definition bullet (same key, similar text).
+    cloze = replace(V1[0], kind=CardKind.FACT, back="",
+                    front="A Docker image is {{c1::a read-only file that contains everything "
+                          "needed to run an application}}.")
+    v2 = rebuild([cloze, *V1[1:]])
+    assert v2.changes[0].kind is ChangeKind.NEW
+    assert v2.cards[0].guid != v1.cards[0].guid
+    assert [c.guid for c in v2.of_kind(ChangeKind.REMOVED)] == [v1.cards[0].guid]

@@ -24,6 +24,9 @@ Matching a build against the lockfile:
    the rest are paired by text similarity, with a bonus for an equal key, best pair first. A
    pair is taken only if it is a unique best: when a rival pair scores within
    :data:`AMBIGUITY_MARGIN`, nothing is guessed and the cards involved are reported.
+
+A GUID never moves between a cloze and a basic card: Anki would refuse the import as a
+conflict, so such a card is new and the old one removed.
 """
 
 from __future__ import annotations
@@ -384,7 +387,7 @@ def assign_identities(
             entry = entry or claimed
         elif entry is not None and entry.fingerprint != prints[i]:
             entry = None
-        if entry is not None and entry.guid not in used:
+        if entry is not None and entry.guid not in used and _same_note_type(entry, card):
             take(i, entry)
 
     # 3. The rest by similarity, unique best pairs first.
@@ -474,6 +477,8 @@ def _match_by_similarity(
         matcher = difflib.SequenceMatcher(None, autojunk=False)
         matcher.set_seq2(_tokens(card.question, card.back))
         for j, tokens in enumerate(entry_tokens):
+            if not _same_note_type(pool_entries[j], card):
+                continue
             bonus = KEY_BONUS if pool_entries[j].key == card.key else 0.0
             matcher.set_seq1(tokens)
             if (
@@ -503,6 +508,11 @@ def _match_by_similarity(
             pair: s for pair, s in scores.items()
             if pair[0] not in involved_cards and pair[1] not in involved_entries
         }
+
+
+def _same_note_type(entry: LockEntry, card: Card) -> bool:
+    """Anki cannot move a note to another note type: a GUID never crosses cloze ↔ basic."""
+    return bool(CLOZE_RE.search(entry.question)) == card.is_cloze
 
 
 def _check_unique_keys(cards: Sequence[Card]) -> None:
