@@ -178,7 +178,7 @@ def test_two_equally_similar_old_cards__ambiguous_reported_no_guid_taken() -> No
     assert str(warning) == (
         f"notes.md:12: card resembles 2 earlier cards equally well ({v1.cards[0].guid}, "
         f"{v1.cards[1].guid}), so it gets a new GUID and loses their review history; to keep "
-        "one, give the card an explicit id equal to that GUID"
+        "one, give the card an explicit id equal to that GUID (in a card file: <!-- id: GUID -->)"
     )
 
 

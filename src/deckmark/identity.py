@@ -446,7 +446,7 @@ def assign_identities(
                 f"card resembles {len(c.candidates)} earlier cards equally well "
                 f"({', '.join(e.guid for e in c.candidates)}), so it gets a new GUID and "
                 "loses their review history; to keep one, give the card an explicit id "
-                "equal to that GUID"
+                "equal to that GUID (in a card file: <!-- id: GUID -->)"
             ),
         )
         for c in changes
