@@ -14,8 +14,12 @@ def write_atomic(path: Path, data: bytes) -> None:
     file is removed and ``path`` is untouched.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    umask = os.umask(0)
+    os.umask(umask)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file private (0600); give it the permissions a plain open() would.
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(data)
             tmp.flush()
