@@ -359,3 +359,22 @@ def test_sheet_pdf__sections_in_order__question_then_answer_with_page_numbers(
     width = float(PdfReader(result.paths[0]).pages[0].mediabox.width)
     xs = [x for t, x, _ in placed_text(result.paths[0], 0) if t.startswith("Question")]
     assert min(xs) < width / 2 < max(xs)
+
+
+def test_cards_pdf__long_code_question__question_and_answer_continued_in_step(
+    tmp_path: Path,
+) -> None:
+    lines = [f"key_{n:02d}: value" for n in range(60)]
+    front = "What does each line do?\n\n```yaml\n" + "\n".join(lines) + "\n```"
+    back = "```yaml\n" + "\n".join(f"{line}  # sets key {n:02d}" for n, line in enumerate(lines))
+    card = make_card(1, front=front, back=back + "\n```")
+    result = export_cards_pdf(make_deck(card), tmp_path, ExportOptions())
+    [warning] = result.warnings
+    assert "question and answer too long for one printed card; continued on" in warning.message
+    texts = page_texts(result.paths[0])
+    fronts, backs = "\n".join(texts[0::2]), "\n".join(texts[1::2])
+    for n in range(60):
+        assert fronts.count(f"key_{n:02d}: value") == 1
+        assert backs.count(f"sets key {n:02d}") == 1
+    assert fronts.count("What does each line do?") == 1  # split, not repeated
+    assert "(cont. 2/" in fronts and "(cont. 2/" in backs

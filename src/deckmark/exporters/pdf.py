@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -30,13 +29,18 @@ from deckmark.errors import DeckmarkError
 from deckmark.exporters import Export, ExportOptions
 from deckmark.model import Card, Deck, Diagnostic
 from deckmark.output import write_atomic
-from deckmark.render.typst_data import PrintedCard, printed_cards, resplit, sheet_entry, split_back
+from deckmark.render.typst_data import (
+    Overflow,
+    PrintedCard,
+    printed_cards,
+    resplit,
+    sheet_entry,
+    split_card,
+)
 
-log = logging.getLogger(__name__)
-
-FRONT_SIZE = 10.0
+FRONT_SIZE = 10.5
 """Question size in pt before shrinking."""
-BACK_SIZE = 8.5
+BACK_SIZE = 9.5
 """Answer size in pt before shrinking."""
 FLOOR_SIZE = 5.5
 """Smallest text size in pt a card shrinks to before the answer continues on another card."""
@@ -120,8 +124,6 @@ def export_cards_pdf(deck: Deck, out_dir: Path, options: ExportOptions) -> Expor
     cards, problems = _fit_cards(printed_cards(deck.cards), deck.name, layout, options.duplex)
     pdf = _compile("cards.typ", _cards_data(cards, deck.name, layout, options.duplex))
     warnings = _continuation_warnings(cards) + problems
-    for warning in warnings:
-        log.warning("%s", warning)
     if options.duplex == "none":
         fronts = out_dir / f"{deck.slug}-cards-fronts.pdf"
         backs = out_dir / f"{deck.slug}-cards-backs.pdf"
@@ -181,71 +183,84 @@ def sheet_sections(deck: Deck) -> list[tuple[tuple[str, ...], list[Card]]]:
 def _fit_cards(
     cards: list[PrintedCard], title: str, layout: SheetLayout, duplex: str
 ) -> tuple[list[PrintedCard], list[Diagnostic]]:
-    """Split answers that overflow at the floor size until every card fits (or cannot split)."""
-    for _ in range(MAX_SPLIT_PASSES):
-        overflows = _query("cards.typ", _cards_data(cards, title, layout, duplex), "<overflow>")
-        backs = {o["card"]: o for o in overflows if o["side"] == "back"}
-        fronts = {o["card"] for o in overflows if o["side"] == "front"}
-        splittable = {
-            i for i, o in backs.items() if len(cards[i].back) > 1 or _can_split(cards[i], o)
-        }
-        if not splittable:
+    """Split cards that overflow at the floor size until every card fits (or cannot split)."""
+    for attempt in range(MAX_SPLIT_PASSES + 1):
+        found = _query("cards.typ", _cards_data(cards, title, layout, duplex), "<overflow>")
+        overflows: dict[int, dict[str, Overflow]] = {}
+        for o in found:
+            overflow = Overflow(heights=tuple(o["heights"]), available=o["available"])
+            overflows.setdefault(o["card"], {})[o["side"]] = overflow
+        if not overflows or attempt == MAX_SPLIT_PASSES:
             break
         result: list[PrintedCard] = []
         for i, card in enumerate(cards):
-            if i not in splittable:
+            sides = overflows.get(i, {})
+            if not sides:
                 result.append(card)
             elif card.parts == 1:
-                result += split_back(card, backs[i]["heights"], backs[i]["available"])
+                result += split_card(card, sides.get("front"), sides.get("back"))
             else:
-                result += resplit(card)
+                result += resplit(card, front="front" in sides, back="back" in sides)
+        if len(result) == len(cards):
+            break  # nothing left that splitting can help
         cards = _renumber(result)
+    cut_off = {
+        (cards[i].card.source, cards[i].variant, side)
+        for i, sides in overflows.items()
+        for side in sides
+    }
     problems = [
         Diagnostic(
-            location=cards[i].card.source,
-            message=f"{side} too long for one printed card; its end is cut off",
+            location=source,
+            message=f"{'question' if side == 'front' else 'answer'} too long for one printed "
+            "card even when continued; its end is cut off",
         )
-        for i, side in sorted({(o, "question") for o in fronts} | {(o, "answer") for o in backs})
+        for source, _, side in sorted(cut_off)
     ]
     return cards, problems
 
 
-def _can_split(card: PrintedCard, overflow: dict[str, Any]) -> bool:
-    parts = split_back(card, overflow["heights"], overflow["available"])
-    return len(parts) > 1
-
-
 def _renumber(cards: list[PrintedCard]) -> list[PrintedCard]:
-    """Number consecutive parts of the same answer 1..n again after a further split."""
+    """Number the consecutive parts of one card 1..n again after a further split."""
     out: list[PrintedCard] = []
     i = 0
     while i < len(cards):
         j = i + 1
-        if cards[i].parts > 1:
-            while (
-                j < len(cards)
-                and cards[j].parts > 1
-                and cards[j].part != 1
-                and cards[j].card is cards[i].card
-                and cards[j].variant == cards[i].variant
-            ):
-                j += 1
-            out += [replace(c, part=k, parts=j - i) for k, c in enumerate(cards[i:j], start=1)]
-        else:
-            out.append(cards[i])
+        while (
+            cards[i].parts > 1
+            and j < len(cards)
+            and cards[j].card is cards[i].card
+            and cards[j].variant == cards[i].variant
+        ):
+            j += 1
+        out += [replace(c, part=k, parts=j - i) for k, c in enumerate(cards[i:j], start=1)]
         i = j
     return out
 
 
 def _continuation_warnings(cards: Sequence[PrintedCard]) -> list[Diagnostic]:
-    return [
-        Diagnostic(
-            location=card.card.source,
-            message=f"answer too long for one printed card; continued on {card.parts} cards",
+    """One warning per continued card, naming the side that did not fit."""
+    warnings = []
+    for i, card in enumerate(cards):
+        if card.part != 1 or card.parts == 1:
+            continue
+        group = cards[i : i + card.parts]
+        split = [
+            side
+            for side, differs in (
+                ("question", any(c.front != card.front for c in group)),
+                ("answer", any(c.back != card.back for c in group)),
+            )
+            if differs
+        ]
+        warnings.append(
+            Diagnostic(
+                location=card.card.source,
+                message=f"{' and '.join(split) or 'answer'} too long for one printed card; "
+                f"continued on {card.parts} cards",
+            )
         )
-        for card in cards
-        if card.parts > 1 and card.part == 1
-    ]
+    return warnings
 
 
 def _cards_data(
@@ -290,24 +305,22 @@ def _compiler(template: str, data: dict[str, Any]) -> Any:
 
 
 def _query(template: str, data: dict[str, Any], selector: str) -> list[dict[str, Any]]:
-    import typst
 
     try:
         found: list[dict[str, Any]] = json.loads(
             _compiler(template, data).query(selector, field="value", format="json")
         )
-    except typst.TypstError as e:
-        raise PdfError(f"Typst failed on {template}: {e.message}") from e
+    except RuntimeError as e:  # typst.TypstError, or a bare RuntimeError from typst-py
+        raise PdfError(f"Typst failed on {template}: {e}") from e
     return found
 
 
 def _compile(template: str, data: dict[str, Any]) -> bytes:
-    import typst
 
     try:
         pdf: bytes = _compiler(template, data).compile(format="pdf", pdf_tags=False)
-    except typst.TypstError as e:
-        raise PdfError(f"Typst failed on {template}: {e.message}") from e
+    except RuntimeError as e:  # typst.TypstError, or a bare RuntimeError from typst-py
+        raise PdfError(f"Typst failed on {template}: {e}") from e
     return pdf
 
 

@@ -126,110 +126,151 @@ def sheet_entry(card: Card) -> dict[str, Any]:
     return {"q": question, "a": answer, "long": weight > 40}
 
 
-def split_back(card: PrintedCard, heights: Sequence[float], available: float) -> list[PrintedCard]:
-    """Split an answer that does not fit into continuation cards, "(cont. k/n)".
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Overflow:
+    """What Typst measured on a card side that does not fit even at the floor size."""
 
-    ``heights`` are the measured heights of the back's blocks at the floor size, ``available``
-    the height of the card body; the split is at block boundaries, then inside blocks.
+    heights: tuple[float, ...]
+    """Height of each block of the side at the floor size, in pt."""
+    available: float
+    """Height of the card body, in pt."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """A block, or one line / item / row / word of a block too tall for one card."""
+
+    block: Block
+    height: float
+    origin: int
+    """Index of the block it came from: adjacent pieces of one block join up again."""
+
+
+def split_card(
+    card: PrintedCard, front: Overflow | None, back: Overflow | None
+) -> list[PrintedCard]:
+    """Continue an overflowing card on more cards, "(cont. k/n)".
+
+    Each overflowing side is split at block boundaries, then inside blocks (lines, list items,
+    table rows, words); a side that fits is repeated on every part.
     """
-    budget = available * 0.94  # block spacing is not in the per-block heights
-    pieces: list[tuple[Block, float]] = []
-    for block, height in zip(card.back, heights, strict=True):
-        pieces += _split_block(block, height, budget)
-    count = len(_pack(pieces, budget))
-    # Same number of cards, but filled evenly, so no part is shrunk more than needed.
-    total = sum(height for _, height in pieces)
-    even = total / count
+    sides = [
+        None if overflow is None else _pieces(blocks, overflow)
+        for blocks, overflow in ((card.front, front), (card.back, back))
+    ]
+    count = max(len(_pack(pieces, budget)) for pieces, budget in filter(None, sides))
+    front_groups, back_groups = (
+        [list(blocks)] * count if side is None else _pack_evenly(*side, count)
+        for blocks, side in ((card.front, sides[0]), (card.back, sides[1]))
+    )
+    return [
+        replace(card, front=tuple(f), back=tuple(b), part=index, parts=count)
+        for index, (f, b) in enumerate(zip(front_groups, back_groups, strict=True), start=1)
+    ]
+
+
+def resplit(card: PrintedCard, *, front: bool, back: bool) -> list[PrintedCard]:
+    """Split one continuation part that still overflows in two (heights unknown)."""
+    halves = []
+    for blocks, split in ((card.front, front), (card.back, back)):
+        pieces = [p for i, b in enumerate(blocks) for p in _split_block(b, 2.0, 1.0, i)]
+        if split and len(pieces) > 1:
+            middle = len(pieces) // 2
+            halves.append((_join(pieces[:middle]), _join(pieces[middle:])))
+        else:
+            halves.append((list(blocks), list(blocks)))
+    if halves == [(list(card.front),) * 2, (list(card.back),) * 2]:
+        return [card]
+    return [
+        replace(card, front=tuple(halves[0][i]), back=tuple(halves[1][i]), parts=2) for i in (0, 1)
+    ]
+
+
+def _pieces(blocks: Sequence[Block], overflow: Overflow) -> tuple[list[_Piece], float]:
+    budget = overflow.available * 0.94  # block spacing is not in the per-block heights
+    pieces: list[_Piece] = []
+    for origin, (block, height) in enumerate(zip(blocks, overflow.heights, strict=True)):
+        pieces += _split_block(block, height, budget, origin)
+    return pieces, budget
+
+
+def _pack_evenly(pieces: Sequence[_Piece], budget: float, count: int) -> list[list[Block]]:
+    """At most ``count`` groups filled evenly, so no part is shrunk more than needed."""
+    even = sum(piece.height for piece in pieces) / count
     groups = _pack(pieces, even)
-    while len(groups) > count:  # ends by ``budget`` at the latest
+    while len(groups) > count and even < budget:
         even *= 1.05
         groups = _pack(pieces, even)
-    return _parts(card, groups)
+    if len(groups) > count:  # the other side needs fewer cards: put the rest on the last
+        groups[count - 1 :] = [[b for group in groups[count - 1 :] for b in group]]
+    return [_join(group) for group in groups] + [[] for _ in range(count - len(groups))]
 
 
-def _pack(pieces: Sequence[tuple[Block, float]], budget: float) -> list[list[Block]]:
+def _pack(pieces: Sequence[_Piece], budget: float) -> list[list[_Piece]]:
     """Greedy: fill each card up to ``budget`` before starting the next."""
-    groups: list[list[Block]] = [[]]
+    groups: list[list[_Piece]] = [[]]
     used = 0.0
-    for block, height in pieces:
-        if groups[-1] and used + height > budget:
+    for piece in pieces:
+        if groups[-1] and used + piece.height > budget:
             groups.append([])
             used = 0.0
-        groups[-1].append(block)
-        used += height
+        groups[-1].append(piece)
+        used += piece.height
     return groups
 
 
-def resplit(card: PrintedCard) -> list[PrintedCard]:
-    """Split one continuation part in two when it still overflows (heights unknown)."""
-    pieces = [block for b in card.back for block, _ in _split_block(b, 2.0, 1.0)]
-    if len(pieces) < 2:
-        return [card]
-    middle = len(pieces) // 2
-    return _parts(card, [pieces[:middle], pieces[middle:]])
-
-
-def _parts(card: PrintedCard, groups: list[list[Block]]) -> list[PrintedCard]:
-    return [
-        replace(card, back=tuple(group), part=index, parts=len(groups))
-        for index, group in enumerate(groups, start=1)
-    ]
-
-
-def _split_block(block: Block, height: float, budget: float) -> list[tuple[Block, float]]:
-    """A block as pieces that each fit the budget, with estimated heights."""
-    if height <= budget:
-        return [(block, height)]
-    kind = block["t"]
-    if kind == "code":
-        lines = block["s"].rstrip("\n").split("\n")
-        per = max(1, int(len(lines) * budget / height))
-        return [
-            (
-                {**block, "s": "\n".join(lines[i : i + per])},
-                height * len(lines[i : i + per]) / len(lines),
-            )
-            for i in range(0, len(lines), per)
-        ]
-    if kind == "list" and len(block["items"]) > 1:
-        items = block["items"]
-        share = height / len(items)
-        return [
-            ({**block, "items": [item], "start": block["start"] + i}, share)
-            for i, item in enumerate(items)
-        ]
-    if kind == "table" and len(block["rows"]) > 2:
-        header, *rows = block["rows"]
-        per = max(1, int(len(rows) * budget / height))
-        return [
-            (
-                {**block, "rows": [header, *rows[i : i + per]]},
-                height * (len(rows[i : i + per]) + 1) / len(block["rows"]),
-            )
-            for i in range(0, len(rows), per)
-        ]
-    if kind == "quote" and len(block["blocks"]) > 1:
-        share = height / len(block["blocks"])
-        return [({**block, "blocks": [inner]}, share) for inner in block["blocks"]]
-    if kind == "par" and len(block["runs"]) > 0:
-        return _split_paragraph(block, height, budget)
-    return [(block, height)]
-
-
-def _split_paragraph(block: Block, height: float, budget: float) -> list[tuple[Block, float]]:
-    """Split a paragraph between words, in proportion to its length."""
-    words: list[Run] = []
-    for run in block["runs"]:
-        if run["t"] == "text":
-            words += [{**run, "s": word} for word in re.findall(r"\S+\s*|\s+", run["s"])]
+def _join(pieces: Sequence[_Piece]) -> list[Block]:
+    """Blocks again: adjacent pieces of one block become one block."""
+    out: list[Block] = []
+    previous = -1
+    for piece in pieces:
+        block = piece.block
+        if piece.origin != previous or not out:
+            out.append(block)
+        elif block["t"] == "code":
+            out[-1] = {**out[-1], "s": out[-1]["s"] + "\n" + block["s"]}
+        elif block["t"] == "list":
+            out[-1] = {**out[-1], "items": out[-1]["items"] + block["items"]}
+        elif block["t"] == "table":
+            out[-1] = {**out[-1], "rows": out[-1]["rows"] + block["rows"][1:]}
+        elif block["t"] == "quote":
+            out[-1] = {**out[-1], "blocks": out[-1]["blocks"] + block["blocks"]}
+        elif block["t"] == "par":
+            out[-1] = {**out[-1], "runs": out[-1]["runs"] + block["runs"]}
         else:
-            words.append(run)
-    chunks = max(2, -int(-height // budget))
-    per = max(1, -(-len(words) // chunks))
-    return [
-        ({**block, "runs": words[i : i + per]}, height * len(words[i : i + per]) / len(words))
-        for i in range(0, len(words), per)
-    ]
+            out.append(block)
+        previous = piece.origin
+    return out
+
+
+def _split_block(block: Block, height: float, budget: float, origin: int) -> list[_Piece]:
+    """A block too tall for ``budget`` as its lines, items, rows or words (estimated heights)."""
+    kind = block["t"]
+    parts: list[Block] = []
+    if height <= budget:
+        parts = [block]
+    elif kind == "code":
+        parts = [{**block, "s": line} for line in block["s"].split("\n")]
+    elif kind == "list":
+        parts = [
+            {**block, "items": [item], "start": block["start"] + i}
+            for i, item in enumerate(block["items"])
+        ]
+    elif kind == "table":
+        header, *rows = block["rows"]
+        parts = [{**block, "rows": [header, row]} for row in rows]
+    elif kind == "quote":
+        parts = [{**block, "blocks": [inner]} for inner in block["blocks"]]
+    elif kind == "par":
+        words: list[Run] = []
+        for run in block["runs"]:
+            if run["t"] == "text":
+                words += [{**run, "s": word} for word in re.findall(r"\S+\s*|\s+", run["s"])]
+            else:
+                words.append(run)
+        parts = [{**block, "runs": [word]} for word in words]
+    parts = parts or [block]
+    return [_Piece(part, height / len(parts), origin) for part in parts]
 
 
 def _weight(block: Block) -> int:
