@@ -176,3 +176,20 @@ def test_rebuild__edited_answer__updates_the_note_in_place(
     note = after[changed[0]]
     assert note["id"] == before[changed[0]]["id"]
     assert "A running, isolated instance of a docker image." in note["fields"]["Back"]
+
+
+def test_docker_deck__outdated_statements_in_the_notes__carry_their_correction(
+    imported: list[Any],
+) -> None:
+    entrypoint = [
+        n
+        for n in _generated(imported)
+        if "cannot be overridden"
+        in re.sub(r"\{\{c\d+::", "", n["fields"].get("Front", "") + n["fields"].get("Text", ""))
+    ]
+    assert len(entrypoint) == 2  # the side's cloze and the discrimination card
+    for note in entrypoint:
+        answer = note["fields"].get("Back", "") + note["fields"].get("Extra", "")
+        assert "<strong>Correction:</strong>" in answer and "--entrypoint" in answer
+        assert "outdated-in-notes" in note["tags"]
+        assert any("--entrypoint" in card["answer"] for card in note["cards"])

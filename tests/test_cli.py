@@ -157,10 +157,25 @@ def test_card_file_errors__each_with_file_and_line(tmp_path: Path) -> None:
         "error: deck/cards.md:4: unknown front matter key 'colour' "
         "(known: kind, subdeck, tags, covers, reverse)",
         "error: deck/cards.md:10: unknown option 'colour' "
-        "(known: id, tags, subdeck, reverse, cloze, covers)",
+        "(known: id, tags, subdeck, reverse, cloze, covers, corrects)",
         "error: deck/cards.md:7: card 'What does `docker ps` list?' has no answer",
         "error: deck/cards.md:14: cloze card has no deletion: mark one with {{c1::...}}",
         "error: deck/cards.md:19: duplicate id 'ps-all' (first used at deck/cards.md:9)",
         "error: deck/cards.md:28: covers: no notes heading 'Docker Volumez' in this deck",
         "error: deck/cards.md:24: asks the same question as the card at deck/notes.md:3",
     ]
+
+
+def test_card_file__corrects_phrase_matching_no_notes_card__is_an_error(tmp_path: Path) -> None:
+    deck = tmp_path / "deck"
+    deck.mkdir()
+    (deck / "notes.md").write_text(NOTES)
+    (deck / "fix.md").write_text(
+        "---\nkind: cards\n---\n\n# Which images are read-only?\n"
+        "<!-- corrects: a writable template -->\n\nAll of them.\n"
+    )
+    code, _, err = run("check", "deck")
+    assert code == 1
+    assert err == (
+        "error: deck/fix.md:5: corrects: no card from the notes contains 'a writable template'\n"
+    )

@@ -157,9 +157,9 @@ def load_deck(source: DeckSource) -> Deck:
         sections.extend(result.sections)
         warnings.extend(result.warnings)
     if card_files:
-        written = read_card_files(card_files, sections, source.slug)
+        written = read_card_files(card_files, cards, sections, source.slug)
         problems.extend(written.problems)
-        cards.extend(written.cards)
+        cards = [*written.notes_cards, *written.cards]
         sections = list(written.sections)
         warnings = [w for w in warnings if w not in written.resolved_warnings]
     problems.extend(_duplicate_questions(cards))

@@ -3,6 +3,10 @@
 Every heading is a question and its body the answer. An HTML comment on the line after a
 heading holds the card's options: ``<!-- id: logs-follow; reverse; tags: logs; covers: Docker
 Volumes -->``. Front matter sets defaults for ``subdeck``, ``tags``, ``covers`` and ``reverse``.
+
+``corrects: <phrase>`` marks a card that corrects the notes: every card made from the notes
+whose text contains the phrase gets the correction added to its answer, so an outdated statement
+in the user's notes is never taught without its fix.
 """
 
 from __future__ import annotations
@@ -15,9 +19,9 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from deckmark.model import Card, CardKind, Diagnostic, Section, SourceLocation
+from deckmark.model import CLOZE_RE, Card, CardKind, Diagnostic, Section, SourceLocation
 
-CARD_OPTIONS = ("id", "tags", "subdeck", "reverse", "cloze", "covers")
+CARD_OPTIONS = ("id", "tags", "subdeck", "reverse", "cloze", "covers", "corrects")
 FILE_OPTIONS = ("kind", "subdeck", "tags", "covers", "reverse")
 _FLAGS = ("reverse", "cloze")
 _OPTIONS_COMMENT = re.compile(r"^\s*<!--(.*?)-->\s*$", re.DOTALL)
@@ -28,6 +32,8 @@ _ID = re.compile(r"^[\w.-]+$")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WrittenCards:
     cards: tuple[Card, ...]
+    notes_cards: tuple[Card, ...]
+    """The cards made from the notes, with corrections added to the answers they concern."""
     sections: tuple[Section, ...]
     """The notes' sections, with ``covered_by`` filled in."""
     problems: tuple[Diagnostic, ...]
@@ -137,12 +143,55 @@ def _find_sections(covers: str, sections: Sequence[Section]) -> list[int]:
     ]
 
 
+def _normalise(text: str) -> str:
+    """Lower-case, single-spaced, cloze markers removed: what a phrase is matched against."""
+    return " ".join(CLOZE_RE.sub(r"\2", text).lower().split())
+
+
+def _apply_corrections(
+    notes_cards: Sequence[Card], corrections: Sequence[tuple[str, Card]], problems: list[Diagnostic]
+) -> tuple[Card, ...]:
+    """Add each correction to the notes cards whose text contains its phrase."""
+    notes: dict[int, list[str]] = {}
+    for phrase, correction in corrections:
+        wanted = _normalise(phrase)
+        hits = [
+            i
+            for i, card in enumerate(notes_cards)
+            if wanted in _normalise(f"{card.prompt}\n{card.front}\n{card.back}")
+        ]
+        if not hits:
+            problems.append(
+                Diagnostic(
+                    location=correction.source,
+                    message=f"corrects: no card from the notes contains '{phrase}'",
+                )
+            )
+        answer = (correction.back or correction.front).split("\n\n", 1)[0]
+        for i in hits:
+            notes.setdefault(i, []).append(f"**Correction:** {answer}")
+    return tuple(
+        replace(
+            card,
+            back="\n\n".join([card.back, *notes[i]]).strip(),
+            tags=(*card.tags, "outdated-in-notes"),
+        )
+        if i in notes
+        else card
+        for i, card in enumerate(notes_cards)
+    )
+
+
 def read_card_files(
-    files: Sequence[CardFile], sections: Sequence[Section], deck_slug: str
+    files: Sequence[CardFile],
+    notes_cards: Sequence[Card],
+    sections: Sequence[Section],
+    deck_slug: str,
 ) -> WrittenCards:
     """Cards of every hand-written file of a deck, checked; all problems are collected."""
     problems: list[Diagnostic] = []
     cards: list[Card] = []
+    corrections: list[tuple[str, Card]] = []
     covered: dict[int, list[str]] = {}
     ids: dict[str, SourceLocation] = {}
     for card_file in files:
@@ -221,25 +270,28 @@ def read_card_files(
                     covered.setdefault(index, []).append(key)
                 context = sections[matches[0]].path
             else:
-                context = tuple(options.get("subdeck", "").split("::")) if options.get(
-                    "subdeck"
-                ) else (Path(key_path).stem,)
+                context = (
+                    tuple(options.get("subdeck", "").split("::"))
+                    if options.get("subdeck")
+                    else (Path(key_path).stem,)
+                )
             subdeck = options.get("subdeck") or None
             path_tag = f"{deck_slug}::{(subdeck or 'cards').lower().replace(' ', '-')}"
-            cards.append(
-                Card(
-                    kind=CardKind.WRITTEN,
-                    front=raw.body if is_cloze else raw.question,
-                    back="" if is_cloze else raw.body,
-                    prompt=raw.question if is_cloze else "",
-                    context=context,
-                    source=raw.source,
-                    key=key,
-                    tags=(path_tag, *tags),
-                    subdeck=subdeck,
-                    reverse=bool(options.get("reverse")) and not is_cloze,
-                )
+            card = Card(
+                kind=CardKind.WRITTEN,
+                front=raw.body if is_cloze else raw.question,
+                back="" if is_cloze else raw.body,
+                prompt=raw.question if is_cloze else "",
+                context=context,
+                source=raw.source,
+                key=key,
+                tags=(path_tag, *tags),
+                subdeck=subdeck,
+                reverse=bool(options.get("reverse")) and not is_cloze,
             )
+            cards.append(card)
+            if phrase := raw.options.get("corrects"):
+                corrections.append((phrase, card))
     new_sections = tuple(
         replace(section, covered_by=tuple(covered.get(i, ()))) for i, section in enumerate(sections)
     )
@@ -250,8 +302,8 @@ def read_card_files(
     )
     return WrittenCards(
         cards=tuple(cards),
+        notes_cards=_apply_corrections(notes_cards, corrections, problems),
         sections=new_sections,
         problems=tuple(problems),
         resolved_warnings=resolved,
     )
-
