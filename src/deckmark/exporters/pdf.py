@@ -32,6 +32,7 @@ from deckmark.output import write_atomic
 from deckmark.render.typst_data import (
     Overflow,
     PrintedCard,
+    line_estimate,
     printed_cards,
     resplit,
     sheet_entry,
@@ -44,6 +45,12 @@ BACK_SIZE = 9.5
 """Answer size in pt before shrinking."""
 FLOOR_SIZE = 5.5
 """Smallest text size in pt a card shrinks to before the answer continues on another card."""
+
+# Text estimated (generously) to need at most this many lines is laid out without measuring:
+# most cards are short, and measuring is what costs time.
+CHARS_PER_LINE = 34
+FRONT_LINES = 8
+BACK_LINES = 10
 
 MAX_SPLIT_PASSES = 4
 
@@ -286,7 +293,14 @@ def _cards_data(
                 len(cards), layout, "long" if duplex == "none" else duplex
             )
         ],
-        "cards": [card.as_json() for card in cards],
+        "cards": [
+            {
+                **card.as_json(),
+                "measure_front": line_estimate(card.front, CHARS_PER_LINE) > FRONT_LINES,
+                "measure_back": line_estimate(card.back, CHARS_PER_LINE) > BACK_LINES,
+            }
+            for card in cards
+        ],
     }
 
 

@@ -273,6 +273,29 @@ def _split_block(block: Block, height: float, budget: float, origin: int) -> lis
     return [_Piece(part, height / len(parts), origin) for part in parts]
 
 
+def line_estimate(blocks: Sequence[Block], chars_per_line: int) -> float:
+    """A generous count of printed lines, to skip measuring text that surely fits."""
+    lines = 0.0
+    for block in blocks:
+        kind = block["t"]
+        if kind in ("par", "heading"):
+            chars = sum(len(run["s"]) + 2 * (run["t"] != "text") for run in block["runs"])
+            lines += -(-chars // chars_per_line) + 0.5 * sum(r["t"] == "br" for r in block["runs"])
+        elif kind in ("code", "html"):
+            lines += sum(max(1, -(-len(line) // chars_per_line)) for line in block["s"].split("\n"))
+            lines += 1  # padding
+        elif kind == "list":
+            lines += sum(line_estimate(item, chars_per_line - 3) for item in block["items"])
+        elif kind == "quote":
+            lines += line_estimate(block["blocks"], chars_per_line - 3)
+        elif kind == "hr":
+            lines += 1
+        else:
+            return float("inf")  # tables: always measure
+        lines += 0.6  # block spacing
+    return lines
+
+
 def _weight(block: Block) -> int:
     """A rough line count, to spot blocks worth measuring before keeping them unbroken."""
     kind = block["t"]
