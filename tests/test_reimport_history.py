@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from deckmark.build import build
 from deckmark.cli import cli
+from tests.conftest import import_apkg
 
 T0 = 1_750_000_000
 T1 = T0 + 86_400
@@ -66,23 +67,9 @@ def notes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def col(tmp_path: Path) -> Iterator[Any]:
-    from anki.collection import Collection
-
-    collection = Collection(str(tmp_path / "collection.anki2"))
-    try:
-        yield collection
-    finally:
-        collection.close()
-
-
-def import_apkg(col: Any, path: Path) -> dict[str, int]:
-    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
-
-    log = col.import_anki_package(ImportAnkiPackageRequest(
-        package_path=os.path.abspath(path), options=ImportAnkiPackageOptions())).log
-    return {"new": len(log.new), "updated": len(log.updated),
-            "duplicate": len(log.duplicate), "conflicting": len(log.conflicting)}
+def col(collection: Any) -> Any:
+    """The fresh Anki collection from conftest, under a short name."""
+    return collection
 
 
 def review_all(col: Any, deck_name: str) -> int:

@@ -34,25 +34,9 @@ _MODALS = {
     "cannot",
     "can't",
 }
-_NOT_SUBJECTS = {
-    "because",
-    "when",
-    "if",
-    "although",
-    "since",
-    "while",
-    "as",
-    "so",
-    "but",
-    "and",
-    "or",
-    "suitable",
-    "useful",
-    "used",
-    "good",
-    "better",
-    "best",
-}
+_CONJUNCTIONS = {"because", "when", "if", "although", "since", "while", "as", "so", "but"}
+# Sentence openers that are not a subject: "Because it ...", "Suitable for ...".
+_NOT_SUBJECTS = _CONJUNCTIONS | {"and", "or", "suitable", "useful", "used", "good", "better"}
 _COPULAS = {"is", "are", "was", "were"}
 _VERBS = {
     "add",
@@ -436,20 +420,7 @@ def strip_subject(sentence: str, names: tuple[str, ...]) -> str | None:
     if (
         predicate is sentence
         and verb[:1].isupper()
-        and verb.lower()
-        not in (
-            "because",
-            "when",
-            "if",
-            "although",
-            "since",
-            "while",
-            "as",
-            "the",
-            "a",
-            "an",
-            "each",
-        )
+        and verb.lower() not in _CONJUNCTIONS | _ARTICLES | {"each"}
     ):
         return f"is {lower_first(predicate)}"
     return None
