@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
@@ -193,3 +194,24 @@ def test_docker_deck__outdated_statements_in_the_notes__carry_their_correction(
         assert "<strong>Correction:</strong>" in answer and "--entrypoint" in answer
         assert "outdated-in-notes" in note["tags"]
         assert any("--entrypoint" in card["answer"] for card in note["cards"])
+
+
+def test_notes_in_other_styles__import_cleanly_and_keep_user_syntax(
+    tmp_path: Path, collection: Any
+) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "notes" / "edge-cases.md"
+    notes = tmp_path / "edge-cases.md"
+    notes.write_text(fixture.read_text())
+    build([notes], tmp_path / "out", ["apkg"], now=1_800_000_000)
+    counts = import_apkg(collection, tmp_path / "out" / "edge-cases.apkg")
+    imported = read_notes(collection)
+    assert counts["new"] == len(imported) and not counts["conflicting"]
+    assert not collection.get_empty_cards().notes
+    vector = next(n for n in imported if "vector" in n["fields"].get("Text", ""))
+    (card,) = vector["cards"]
+    assert "[...]" in card["question"] and "std::vector" not in card["question"]
+    # "::" is not read as a cloze hint: the whole name is the answer, shown as the user wrote it.
+    assert "<code>std::vector</code>" in html.unescape(card["answer"])
+    # Text before the first heading and indented code keep their lines in the Source field.
+    sources = {n["fields"]["Source"].rsplit(":", 1)[1] for n in imported}
+    assert {"1", "55"} <= sources

@@ -7,7 +7,6 @@ Runs Anki's own import engine (the test-only ``anki`` package) on the ``.apkg`` 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +52,10 @@ EDITS = [  # (before, after): each edit the issue names
     # delete a bullet
     ("- A docker image is composed of `layers`.\n", ""),
     # add a bullet
-    ("of their container.\n",
-     "of their container.\n- A volume is created with `docker volume create`.\n"),
+    (
+        "of their container.\n",
+        "of their container.\n- A volume is created with `docker volume create`.\n",
+    ),
 ]
 
 
@@ -81,8 +82,9 @@ def review_all(col: Any, deck_name: str) -> int:
     while (queued := col.sched.get_queued_cards().cards) and queued[0].card.id not in answered:
         card = col.get_card(queued[0].card.id)
         card.start_timer()
-        col.sched.answer_card(col.sched.build_answer(
-            card=card, states=queued[0].states, rating=CardAnswer.GOOD))
+        col.sched.answer_card(
+            col.sched.build_answer(card=card, states=queued[0].states, rating=CardAnswer.GOOD)
+        )
         answered.add(card.id)
     return len(answered)
 
@@ -135,7 +137,9 @@ def test_edits__diff_lists_them__reimport_updates_in_place_and_keeps_reviews(
     result = CliRunner().invoke(cli, ["diff", "containers.md"])
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    assert result.stdout == """\
+    assert (
+        result.stdout
+        == """\
 Containers: 1 new, 3 updated, 1 renamed, 1 removed, 4 unchanged
 
 New:
@@ -159,6 +163,7 @@ and delete them):
 
   "deck:Containers" "A*docker*image*is*composed*of*layers"
 """
+    )
     assert Path("deckmark.lock").read_text() == lockfile_v1  # diff writes nothing
 
     v2 = build([notes], out, ["apkg", "anki-txt"], now=T1)
@@ -182,7 +187,8 @@ and delete them):
     assert col.db.scalar("select count() from revlog where cid not in (select id from cards)") == 0
     # The search printed by diff finds exactly the removed note.
     assert col.find_notes('"deck:Containers" "A*docker*image*is*composed*of*layers"') == [
-        before[removed][0]]
+        before[removed][0]
+    ]
 
     # Anki's text import of the same build matches every note by GUID: nothing new.
     log = import_anki_txt(col, out / "containers.txt")
@@ -208,8 +214,14 @@ def test_anki_txt__imports_into_fresh_collection_with_the_apkg_guids_and_fields(
     out = Path("out")
     build([notes], out, ["apkg", "anki-txt"], now=T0)
     header = (out / "containers.txt").read_text().splitlines()[:6]
-    assert header == ["#separator:tab", "#html:true", "#guid column:1", "#notetype column:2",
-                      "#deck column:3", "#tags column:9"]
+    assert header == [
+        "#separator:tab",
+        "#html:true",
+        "#guid column:1",
+        "#notetype column:2",
+        "#deck column:3",
+        "#tags column:9",
+    ]
     import_apkg(col, out / "containers.apkg")
     from_apkg = notes_by_guid(col)
 
@@ -222,7 +234,8 @@ def test_anki_txt__imports_into_fresh_collection_with_the_apkg_guids_and_fields(
         assert (len(log.new), len(log.conflicting)) == (len(from_apkg), 0)
         from_txt = notes_by_guid(other)
         assert {g: f for g, (_, _, f) in from_txt.items()} == {
-            g: f for g, (_, _, f) in from_apkg.items()}
+            g: f for g, (_, _, f) in from_apkg.items()
+        }
         assert card_decks(other) == card_decks(col) == {"Containers::Containers": 9}
     finally:
         other.close()
@@ -234,8 +247,17 @@ def test_build__corrupt_lockfile__exit_1_with_file_line__lockfile_and_outputs_un
     build([notes], Path("out"), ["apkg"], now=T0)
     lockfile = Path("deckmark.lock")
     lines = lockfile.read_text().splitlines(keepends=True)
-    conflicted = "".join([*lines[:4], "<<<<<<< HEAD\n", lines[4], "=======\n", lines[4],
-                          ">>>>>>> other\n", *lines[5:]])
+    conflicted = "".join(
+        [
+            *lines[:4],
+            "<<<<<<< HEAD\n",
+            lines[4],
+            "=======\n",
+            lines[4],
+            ">>>>>>> other\n",
+            *lines[5:],
+        ]
+    )
     lockfile.write_text(conflicted)
     apkg_before = Path("out/containers.apkg").read_bytes()
 
@@ -243,8 +265,10 @@ def test_build__corrupt_lockfile__exit_1_with_file_line__lockfile_and_outputs_un
         result = CliRunner().invoke(cli, command)
         assert result.exit_code == 1
         assert result.stdout == ""
-        hint = ("resolve the conflict by keeping the lines of both sides (one line per card) "
-                "and removing the markers")
+        hint = (
+            "resolve the conflict by keeping the lines of both sides (one line per card) "
+            "and removing the markers"
+        )
         guid = lines[4].split("\t")[0]
         key = lines[4].split("\t")[3]
         assert result.stderr.splitlines() == [

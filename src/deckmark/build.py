@@ -20,7 +20,7 @@ from deckmark.identity import (
     lockfile_path,
     write_lockfile,
 )
-from deckmark.model import Card, Deck, Diagnostic, Section
+from deckmark.model import Card, CardKind, Deck, Diagnostic, Section
 from deckmark.parse.cardfile import CardFile, read_card_files
 from deckmark.parse.frontmatter import parse_front_matter
 from deckmark.parse.notes import extract_cards
@@ -162,7 +162,9 @@ def load_deck(source: DeckSource) -> Deck:
         cards = [*written.notes_cards, *written.cards]
         sections = list(written.sections)
         warnings = [w for w in warnings if w not in written.resolved_warnings]
-    problems.extend(_duplicate_questions(cards))
+    cards, duplicate_problems, duplicate_warnings = _duplicate_questions(cards)
+    problems.extend(duplicate_problems)
+    warnings.extend(duplicate_warnings)
     raise_if_any(problems)
     if not cards:
         raise InputError([f"{display_path(source.root)}: no cards could be made from these notes"])
@@ -179,22 +181,41 @@ def _normalise_question(card: Card) -> str:
     return re.sub(r"\W+", " ", card.question.lower()).strip()
 
 
-def _duplicate_questions(cards: Iterable[Card]) -> list[Diagnostic]:
-    first_seen: dict[str, Card] = {}
-    problems = []
+def _duplicate_questions(
+    cards: Sequence[Card],
+) -> tuple[list[Card], list[Diagnostic], list[Diagnostic]]:
+    """Cards kept, errors and warnings for cards that ask the same question.
+
+    A hand-written card that repeats another card's question is an error: the author can fix it.
+    Two cards made from the notes may repeat under different headings (the context line tells
+    them apart); under the same heading the repeat is dropped with a warning.
+    """
+    seen: dict[str, list[Card]] = {}
+    kept: list[Card] = []
+    problems: list[Diagnostic] = []
+    warnings: list[Diagnostic] = []
     for card in cards:
-        question = _normalise_question(card)
-        if question in first_seen:
-            other = first_seen[question]
-            problems.append(
-                Diagnostic(
-                    location=card.source,
-                    message=f"asks the same question as the card at {other.source}",
-                )
-            )
+        earlier = seen.setdefault(_normalise_question(card), [])
+        generated = card.kind is not CardKind.WRITTEN
+        clash = next(
+            (
+                other
+                for other in earlier
+                if not (generated and other.kind is not CardKind.WRITTEN)
+                or other.context == card.context
+            ),
+            None,
+        )
+        if clash is None:
+            earlier.append(card)
+            kept.append(card)
+        elif generated and clash.kind is not CardKind.WRITTEN:
+            message = f"repeats the question of the card at {clash.source}; made no second card"
+            warnings.append(Diagnostic(location=card.source, message=message))
         else:
-            first_seen[question] = card
-    return problems
+            message = f"asks the same question as the card at {clash.source}"
+            problems.append(Diagnostic(location=card.source, message=message))
+    return kept, problems, warnings
 
 
 def identify(source: DeckSource, deck: Deck, now: int) -> tuple[Deck, IdentityResult]:
@@ -227,10 +248,12 @@ def build(
         decks.append(deck)
         lock_path = lockfile_path(source.root).resolve()
         if lock_path in lockfiles:
-            raise InputError([
-                f"{display_path(source.root)}: shares {display_path(lock_path)} with another "
-                "deck of this build; give each notes file a folder of its own"
-            ])
+            raise InputError(
+                [
+                    f"{display_path(source.root)}: shares {display_path(lock_path)} with another "
+                    "deck of this build; give each notes file a folder of its own"
+                ]
+            )
         lockfiles[lock_path] = identity.lockfile
     outputs: list[Path] = []
     warnings: list[Diagnostic] = []

@@ -17,7 +17,7 @@ def coverage_report(deck: Deck) -> str:
             current_file = section.source.path
             lines.append(f"  {current_file}")
         indent = "  " * len(section.path)
-        title = f"{indent}{section.path[-1]}"
+        title = f"{indent}{section.path[-1] if section.path else '(before the first heading)'}"
         if section.card_keys:
             counts = Counter(kinds.get(key, "?") for key in section.card_keys)
             detail = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))

@@ -16,10 +16,10 @@ from typing import Any
 import genanki
 
 from deckmark.exporters import Export, ExportOptions
-from deckmark.model import Card, Deck
+from deckmark.model import Card, CardKind, Deck
 from deckmark.output import write_atomic
 from deckmark.render.highlight import highlight_css
-from deckmark.render.html import markdown_to_html
+from deckmark.render.html import markdown_inline_to_html, markdown_to_html
 
 PACKAGE_TIMESTAMP = 1_700_000_000
 """Fixed, non-zero: a zero timestamp gives a note id 0, which Anki treats as "no id"."""
@@ -177,11 +177,11 @@ def card_tags(card: Card) -> list[str]:
 
 def card_fields(card: Card) -> list[str]:
     """The note's fields as HTML, in note-type order."""
-    context = html.escape(" › ".join(card.context[-2:]))
+    context = " › ".join(markdown_inline_to_html(part) for part in card.context[-2:])
     source = html.escape(str(card.source))
     if card.is_cloze:
         return [
-            markdown_to_html(card.front),
+            markdown_to_html(card.front, literal_cloze_text=card.kind is not CardKind.WRITTEN),
             markdown_to_html(card.prompt) if card.prompt else "",
             markdown_to_html(card.back) if card.back else "",
             context,

@@ -143,6 +143,8 @@ def extract(code: str, lang: str) -> CodeFacts:
             uncommented.append(raw)
             continue
         text, comment = _split_comment(raw, marker, trailing_allowed)
+        if comment is not None and not comment.strip("#/ -"):
+            comment = None  # a bare "#" explains nothing
         text = (
             _PROMPT_RE.sub("", text) if lang in ("bash", "sh", "shell", "console", "zsh") else text
         )

@@ -13,7 +13,7 @@ import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 
-from deckmark.model import Card, CardKind, Diagnostic, Section, SourceLocation
+from deckmark.model import CLOZE_RE, Card, CardKind, Diagnostic, Section, SourceLocation
 from deckmark.parse import code as codefacts
 from deckmark.parse import phrasing as ph
 from deckmark.parse.outline import (
@@ -51,6 +51,13 @@ def _is_content(block: Block) -> bool:
     return not isinstance(block, Html)
 
 
+def _html_text(html: str) -> str:
+    """The visible text of an HTML block ("" for <br> runs and comments)."""
+    html = re.sub(r"<!--.*?-->", " ", html, flags=re.DOTALL)
+    text = " ".join(re.sub(r"<[^>]*>", " ", html).split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _is_contents_list(block: Block) -> bool:
     return (
         isinstance(block, ListBlock)
@@ -67,6 +74,29 @@ class _SectionCards:
     section: OutlineSection
     cards: list[Card] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
+    blanked: set[str] = field(default_factory=set)
+    """Cloze fronts as Anki shows them ("A VM has [...]."), to keep them distinguishable."""
+
+    def _distinguishable(self, front: str) -> str:
+        """Reveal the last words of a lone deletion until its front differs from the others.
+
+        "A VM has {{c1::strong isolation (hardware level)}}" next to "A VM has {{c1::its own
+        OS}}" becomes "A VM has {{c1::strong isolation}} (hardware level)" (interference rule).
+        """
+        while True:
+            shown = CLOZE_RE.sub("[...]", front)
+            deletions = list(CLOZE_RE.finditer(front))
+            if shown not in self.blanked or len(deletions) != 1:
+                return front
+            match = deletions[0]
+            # The last word, or a whole trailing "(...)" group, moves out of the deletion.
+            split = re.match(r"^(.*\S)\s+(\([^()]*\))$", match.group(2), re.DOTALL) or re.match(
+                r"^(.*\S)\s+(\S+)$", match.group(2), re.DOTALL
+            )
+            if not split:
+                return front
+            hidden, revealed = split.groups()
+            front = f"{front[: match.start()]}{{{{c1::{hidden}}}}} {revealed}{front[match.end() :]}"
 
     def add(
         self,
@@ -81,6 +111,8 @@ class _SectionCards:
         front, back = front.strip(), back.strip()
         if not front or (not back and "{{c" not in front):
             return
+        front = self._distinguishable(front)
+        self.blanked.add(CLOZE_RE.sub("[...]", front))
         self.counts[kind.value] += 1
         path = "/".join(self.section.path)
         occurrence = f"~{self.section.occurrence}" if self.section.occurrence > 1 else ""
@@ -131,14 +163,22 @@ class NotesExtractor:
             children = self._children(index)
             sides = ph.comparison_sides(section.title) if section.title else None
             has_table = any(isinstance(b, Table) and len(b.header) == 3 for b in section.blocks)
-            if sides and (has_table or any(outline_sections[c].label for c in children)):
-                label_children = [c for c in children if outline_sections[c].label]
-                comparison_children.update(label_children)
+            direct = [c for c in children if len(outline_sections[c].path) == len(section.path) + 1]
+            side_children = [
+                c for c in direct if sides and ph.names_side(outline_sections[c].title, sides)
+            ]
+            if sides and (has_table or side_children):
+                # Other bold labels ("Summary") belong to the comparison as a whole.
+                other_labels = [
+                    c for c in children if outline_sections[c].label and c not in side_children
+                ]
+                comparison_children.update(side_children + other_labels)
+                extra = [b for c in other_labels for b in outline_sections[c].blocks]
                 made = self._comparison(
-                    section, [outline_sections[c] for c in label_children], sides
+                    section, [outline_sections[c] for c in side_children], sides, extra
                 )
                 sections.append(self._report(section, made, bool(children)))
-                for child in label_children:
+                for child in side_children + other_labels:
                     child_section = outline_sections[child]
                     sections.append(
                         Section(
@@ -150,7 +190,9 @@ class NotesExtractor:
                                 if c.context == section.path
                                 and c.tags[-1:] == (f"side::{slug(child_section.title)}",)
                             ),
-                            reason="" if made else "empty section",
+                            reason="its cards are listed under the comparison"
+                            if made
+                            else "empty section",
                         )
                     )
                 cards.extend(made)
@@ -217,6 +259,9 @@ class NotesExtractor:
 
     def _topic(self, section: OutlineSection) -> list[Card]:
         out = _SectionCards(self, section)
+        for block in section.blocks:
+            if isinstance(block, Html) and (text := _html_text(block.html)):
+                self.warn(block.source, f"HTML block makes no card; write it as Markdown: {text}")
         blocks = [b for b in section.blocks if _is_content(b) and not _is_contents_list(b)]
         if not blocks:
             return []
@@ -294,7 +339,7 @@ class NotesExtractor:
     ) -> None:
         kv = ph.KEY_VALUE_RE.match(text)
         if kv and not ph.is_question(text):
-            key = (kv.group("bold") or kv.group("plain") or "").strip()
+            key = ph.kv_key(kv)
             value = kv.group("value").strip()
             if key.lower() == state.subject.name.lower() and not state.defined:
                 state.defined = True
@@ -332,7 +377,7 @@ class NotesExtractor:
         subject: ph.Subject,
         kind: CardKind = CardKind.FACT,
     ) -> None:
-        sentence = ph.replace_leading_pronoun(sentence.strip(), subject)
+        sentence = ph.with_subject(sentence.strip(), subject)
         cloze = _cloze_marked_spans(sentence) or _cloze_clause(sentence)
         if cloze is None:
             self.warn(source, f"no card could be phrased from: {sentence}")
@@ -354,10 +399,14 @@ class NotesExtractor:
         kvs = [ph.KEY_VALUE_RE.match(item.text) for item in items]
         all_kv = all(kvs) and len(items) > 1
         names = [
-            ((kv.group("bold") or kv.group("plain") or "").strip() if all_kv and kv else item.text)
+            (ph.kv_key(kv) if all_kv and kv else item.text)
             for item, kv in zip(items, kvs, strict=True)
         ]
         count = len(names)
+        if count < 2:  # a one-item "list" is a plain statement
+            for item in block.items:
+                self._item(out, item, state)
+            return
         if owner_noun:
             owner, noun = owner_noun
             question = f"What are the {noun} of {owner}? ({count})"
@@ -367,7 +416,7 @@ class NotesExtractor:
         def marker(n: int) -> str:
             return f"{n}." if block.ordered else "-"
 
-        if count <= _LIST_INLINE_MAX:
+        if count <= _LIST_INLINE_MAX or any(map(_has_braces, names)):
             answer = "\n".join(f"{marker(n)} {name}" for n, name in enumerate(names, 1))
             out.add(CardKind.LIST, question, answer, source)
         else:
@@ -376,11 +425,14 @@ class NotesExtractor:
         if all_kv:
             for item, kv in zip(items, kvs, strict=True):
                 assert kv is not None
-                key = (kv.group("bold") or kv.group("plain") or "").strip()
+                key = ph.kv_key(kv)
                 self._key_value(out, key, kv.group("value").strip(), item.source, state)
         for item in items:
-            for sub in item.sublists:
-                self._list_items(out, sub, state)
+            for child in item.children:
+                if isinstance(child, ListBlock):
+                    self._list_items(out, child, state)
+                else:
+                    self._blocks(out, [child], state)
 
     def _table(self, out: _SectionCards, table: Table, state: _TopicState) -> None:
         for row in table.rows:
@@ -394,12 +446,16 @@ class NotesExtractor:
     # -- comparisons -------------------------------------------------------------------------
 
     def _comparison(
-        self, section: OutlineSection, sides: list[OutlineSection], names: tuple[str, str]
+        self,
+        section: OutlineSection,
+        sides: list[OutlineSection],
+        names: tuple[str, str],
+        extra: list[Block],
     ) -> list[Card]:
         out = _SectionCards(self, section)
         x, y = names
         side_names = tuple(side.title for side in sides)
-        shared: list[Block] = [b for b in section.blocks if _is_content(b)]
+        shared: list[Block] = [b for b in [*section.blocks, *extra] if _is_content(b)]
         rows: dict[str, list[str]] = {}
         for side in sides:
             blocks = [b for b in side.blocks if _is_content(b)]
@@ -413,7 +469,7 @@ class NotesExtractor:
             for statement, source in _statements_of(own):
                 kv = ph.KEY_VALUE_RE.match(statement)
                 if kv:
-                    key = (kv.group("bold") or kv.group("plain") or "").strip()
+                    key = ph.kv_key(kv)
                     value = ph.strip_end_punctuation(kv.group("value"))
                     out.add(
                         CardKind.COMPARISON,
@@ -426,7 +482,8 @@ class NotesExtractor:
                     continue
                 for sentence in ph.split_sentences(statement):
                     rows[side.title].append(ph.strip_end_punctuation(sentence))
-                    sentence = ph.replace_leading_pronoun(sentence, subject)
+                    # "Has strong isolation." under **VM** is about the VM: say so.
+                    sentence = ph.with_subject(sentence, subject)
                     cloze = _cloze_marked_spans(sentence) or _cloze_clause(sentence)
                     if cloze:
                         out.add(CardKind.COMPARISON, cloze, "", source, tags=side_tag)
@@ -472,18 +529,26 @@ class NotesExtractor:
                     continue
                 side_tag = (f"side::{slug(side)}",)
                 out.add(
-                    CardKind.COMPARISON, f"{x} vs {y} › {side}: {feature}?", cell,
-                    table.source, tags=side_tag,
+                    CardKind.COMPARISON,
+                    f"{x} vs {y} › {side}: {feature}?",
+                    cell,
+                    table.source,
+                    tags=side_tag,
                 )
                 if row[1] != row[2]:
                     out.add(
                         CardKind.DISCRIMINATION,
                         f"{x} or {y}: which has {ph.lower_first(feature)} “{cell}”?",
-                        side, table.source, tags=side_tag,
+                        side,
+                        table.source,
+                        tags=side_tag,
                     )
         out.add(
-            CardKind.OVERVIEW, f"What are the differences between {x} and {y}?",
-            _block_markdown(table), table.source, tags=("overview",),
+            CardKind.OVERVIEW,
+            f"What are the differences between {x} and {y}?",
+            _block_markdown(table),
+            table.source,
+            tags=("overview",),
         )
 
     # -- code --------------------------------------------------------------------------------
@@ -508,7 +573,9 @@ class NotesExtractor:
                 source,
             )
         for fact in facts.explained:
-            line_source = SourceLocation(path=source.path, line=source.line + 1 + fact.line)
+            line_source = SourceLocation(
+                path=source.path, line=source.line + block.fenced + fact.line
+            )
             snippet = textwrap.dedent(fact.code)
             words = fact.comment.split()
             imperative = (
@@ -555,7 +622,9 @@ class NotesExtractor:
                     question = f"{where}, which line is described as “{comment}”?"
             out.add(CardKind.CODE, question, _fence(answer_code, block.lang), line_source)
         for output in facts.outputs:
-            line_source = SourceLocation(path=source.path, line=source.line + 1 + output.line)
+            line_source = SourceLocation(
+                path=source.path, line=source.line + block.fenced + output.line
+            )
             given = (
                 f"Given this {_code_nouns(previous)[0].split(' ')[0]}:\n\n"
                 f"{_fence(previous.code, previous.lang)}\n\n"
@@ -591,8 +660,15 @@ def _statements_of(blocks: list[Block]) -> list[tuple[str, SourceLocation]]:
     return found
 
 
+def _has_braces(text: str) -> bool:
+    """``{{``/``}}`` in the user's own text would end or start an Anki cloze early."""
+    return "{{" in text or "}}" in text
+
+
 def _cloze_marked_spans(sentence: str) -> str | None:
     """Cloze runs of `code`/**bold** that are the point of the sentence (not "like `x`")."""
+    if _has_braces(sentence):
+        return None
     runs = []
     for match in _SPAN_RUN.finditer(sentence):
         before = sentence[: match.start()]
@@ -614,7 +690,7 @@ def _cloze_marked_spans(sentence: str) -> str | None:
 
 def _cloze_clause(sentence: str) -> str | None:
     clause = ph.split_clause(sentence)
-    if clause is None:
+    if clause is None or _has_braces(sentence):
         return None
     return f"{clause.subject} {clause.verb} {{{{c1::{clause.tail}}}}}{clause.trailer}".strip()
 

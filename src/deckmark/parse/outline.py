@@ -48,6 +48,8 @@ class CodeBlock:
     code: str
     lang: str
     """The fence's language, lower-cased ("" when none)."""
+    fenced: bool = True
+    """A ``` fence (the code starts on the line after ``source``), not an indented block."""
     source: SourceLocation
 
 
@@ -175,7 +177,10 @@ def _read_block(tokens: list[Token], i: int, path: str) -> tuple[Block | None, i
     if token.type in ("fence", "code_block"):
         lang = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
         code = token.content.rstrip("\n")
-        return CodeBlock(code=code, lang=lang, source=_loc(path, token)), i + 1
+        block = CodeBlock(
+            code=code, lang=lang, fenced=token.type == "fence", source=_loc(path, token)
+        )
+        return block, i + 1
     if token.type == "html_block":
         return Html(html=token.content, source=_loc(path, token)), i + 1
     if token.type == "table_open":

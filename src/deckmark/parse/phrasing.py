@@ -124,14 +124,71 @@ _VERBS = {
     "reduce",
     "speed",
     "isolate",
+    "support",
+    "guarantee",
+    "send",
+    "receive",
+    "accept",
+    "return",
+    "handle",
+    "ensure",
+    "avoid",
+    "offer",
+    "cost",
+    "take",
+    "depend",
+    "work",
+    "mean",
+    "become",
+    "consume",
+    "scale",
+    "boot",
+    "listen",
+    "lack",
+    "ship",
+    "cache",
+    "sign",
+    "encrypt",
+    "block",
+    "retry",
+    "undo",
+    "revert",
+    "reset",
+    "discard",
+    "stage",
+    "commit",
+    "merge",
+    "rebase",
+    "clone",
+    "fork",
 }
+_ADJECTIVE_OPENERS = {"suitable", "useful", "faster", "slower", "better", "worse", "ideal", "good"}
 _EXAMPLE_MARKERS = re.compile(
-    r"\s*(?:,\s*)?\(?\b(?:like|such as|e\.g\.|for example|for instance)\b", re.I
+    r"\s*(?:,\s*)?\(?(?:\b(?:like|such as|for example|for instance)\b|\be\.g\.|\bi\.e\.)", re.I
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*\"(])")
+# A sentence ends at . ! ? before a capital, code or quote, but not after e.g. / i.e. / etc. / vs.
+_SENTENCE_END = re.compile(
+    r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[A-Z`*\"(])"
+)
 _FRAGMENT_START = re.compile(
     r"^(?:like|e\.g\.|i\.e\.|such as|for example|this|these|that|which)\b", re.I
 )
+
+
+def kv_key(match: re.Match[str]) -> str:
+    """The key of a ``Key: value`` / ``**Key**: value`` match."""
+    return (match.group("bold") or match.group("plain") or "").strip()
+
+
+def names_side(title: str, sides: tuple[str, str]) -> bool:
+    """Whether a sub-heading or bold label names one side of a comparison ("Containers")."""
+
+    def norm(text: str) -> str:
+        text = re.sub(r"^(?:a|an|the)\s+", "", text.strip().lower().rstrip(":"))
+        return text[:-1] if text.endswith("s") and not text.endswith("ss") else text
+
+    wanted = norm(title)
+    return any(wanted == norm(side) for side in sides)
 
 
 def is_question(title: str) -> bool:
@@ -315,7 +372,12 @@ def split_clause(sentence: str) -> Clause | None:
     tokens = sentence.split(" ")
     if not tokens or tokens[0].lower().strip(",") in _NOT_SUBJECTS:
         return None
+    backticks = 0  # odd while inside a code span: no verb there, no cut there
     for index, token in enumerate(tokens):
+        inside_code = backticks % 2 == 1
+        backticks += token.count("`")
+        if inside_code:
+            continue
         bare = re.sub(r"[^\w'-]", "", token)
         if index == 0 and bare.lower() not in _PERSONAL | _PRONOUNS:
             continue  # a noun-phrase subject needs at least one word
@@ -374,6 +436,25 @@ def _split_trailer(tail: str) -> tuple[str, str]:
     trailer = tail[cut:]
     stripped = main.rstrip(".!;,")
     return stripped, main[len(stripped) :] + trailer
+
+
+def with_subject(sentence: str, subject: Subject) -> str:
+    """Give a subjectless statement its subject: "Supports classes." under Python →
+    "Python supports classes."; "Suitable for web apps" → "A container is suitable for web apps".
+    Pronouns ("It is ...") are replaced by the subject; anything else is left as written."""
+    sentence = replace_leading_pronoun(sentence, subject)
+    first, _, rest = sentence.partition(" ")
+    lower = first.lower()
+    if not rest or starts_with_subject(sentence, subject.name):
+        return sentence
+    if lower in _ADJECTIVE_OPENERS:
+        verb = "are" if subject.plural else "is"
+        return f"{capitalise(subject.phrase)} {verb} {lower} {rest}"
+    # Only a third-person verb ("Supports", "Has"): a base form ("Use x") is advice, not a fact.
+    third = lower == "has" or (lower != base_form(lower) and is_verb(lower))
+    if third and lower not in _MODALS | _COPULAS and lower != "does":
+        return f"{capitalise(subject.phrase)} {lower} {rest}"
+    return sentence
 
 
 def replace_leading_pronoun(sentence: str, subject: Subject) -> str:

@@ -9,8 +9,10 @@ from markdown_it import MarkdownIt
 
 from deckmark.render.highlight import highlight_html
 
-# The one tag notes commonly use inline; everything else stays escaped text.
+# The one tag notes commonly use inline; everything else stays escaped text. Code keeps it as text.
 _ESCAPED_BR = re.compile(r"&lt;br\s*/?&gt;", re.IGNORECASE)
+_CODE = re.compile(r"(<pre\b.*?</pre>|<code>.*?</code>)", re.DOTALL)
+_CLOZE_BODY = re.compile(r"(\{\{c\d+::)(.*?)(\}\})", re.DOTALL)
 
 
 @cache
@@ -24,11 +26,28 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
     return highlight_html(code.rstrip("\n"), lang.lower())
 
 
-def markdown_to_html(markdown: str) -> str:
-    """Render card Markdown (cloze markers pass through untouched) to an HTML fragment."""
+def markdown_to_html(markdown: str, *, literal_cloze_text: bool = False) -> str:
+    """Render card Markdown (cloze markers pass through untouched) to an HTML fragment.
+
+    ``literal_cloze_text``: the hidden text of each deletion is the user's text, not Anki
+    syntax, so a ``::`` in it (``std::vector``) must not become a cloze hint.
+    """
     html = _markdown().render(markdown).strip()
-    html = _ESCAPED_BR.sub("<br>", html)
+    html = "".join(
+        part if _CODE.fullmatch(part) else _ESCAPED_BR.sub("<br>", part)
+        for part in _CODE.split(html)
+    )
+    if literal_cloze_text:
+        html = _CLOZE_BODY.sub(
+            lambda m: m.group(1) + m.group(2).replace("::", ":&#58;") + m.group(3), html
+        )
     # A single paragraph needs no <p> margins on a card.
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
+    return html
+
+
+def markdown_inline_to_html(markdown: str) -> str:
+    """Render one line of Markdown (a heading, a context line) without block markup."""
+    html: str = _markdown().renderInline(markdown)
     return html
