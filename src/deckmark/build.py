@@ -38,14 +38,17 @@ class DeckSource:
     files: tuple[Path, ...]
 
     @property
+    def stem(self) -> str:
+        """"docker" for cards/docker/, "my-notes" for my-notes.md."""
+        return self.root.stem if self.root.is_file() else self.root.resolve().name
+
+    @property
     def slug(self) -> str:
-        stem = self.root.stem if self.root.is_file() else self.root.resolve().name
-        return re.sub(r"[^\w-]+", "-", stem.lower()).strip("-") or "deck"
+        return re.sub(r"[^\w-]+", "-", self.stem.lower()).strip("-") or "deck"
 
     @property
     def name(self) -> str:
-        stem = self.root.stem if self.root.is_file() else self.root.resolve().name
-        words = re.sub(r"[-_]+", " ", stem).strip()
+        words = re.sub(r"[-_]+", " ", self.stem).strip()
         return words[:1].upper() + words[1:] if words else "Deck"
 
     @property
@@ -151,6 +154,8 @@ def load_deck(source: DeckSource) -> Deck:
             )
             continue
         result = extract_cards(outline, source.slug, proper_names, key_path=key_path)
+        # A notes file of empty headings is a skeleton for hand-written cards; anything else
+        # that yields nothing is almost certainly not what the user meant to build.
         if not result.cards and not any(s.reason == "empty section" for s in result.sections):
             problems.append(f"{shown}: no cards could be made from these notes")
         cards.extend(result.cards)

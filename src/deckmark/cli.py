@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import click
 
 from deckmark import __version__
 from deckmark.errors import DeckmarkError, InputError
+from deckmark.model import Diagnostic
 
 PATHS = click.argument(
     "paths", nargs=-1, type=click.Path(path_type=Path, exists=False, dir_okay=True)
@@ -29,8 +30,8 @@ def user_errors() -> Iterator[None]:
         raise click.ClickException(str(e)) from e
 
 
-def _echo_warnings(warnings: object) -> None:
-    for warning in warnings:  # type: ignore[attr-defined]
+def _echo_warnings(warnings: Iterable[Diagnostic]) -> None:
+    for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
 
 

@@ -21,7 +21,8 @@ def coverage_report(deck: Deck) -> str:
         if section.card_keys:
             counts = Counter(kinds.get(key, "?") for key in section.card_keys)
             detail = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-            status = f"{len(section.card_keys)} cards ({detail})"
+            n = len(section.card_keys)
+            status = f"{n} card{'s' if n != 1 else ''} ({detail})"
         elif section.covered_by:
             status = f"covered by {len(section.covered_by)} hand-written cards"
         else:

@@ -25,7 +25,6 @@ CARD_OPTIONS = ("id", "tags", "subdeck", "reverse", "cloze", "covers", "corrects
 FILE_OPTIONS = ("kind", "subdeck", "tags", "covers", "reverse")
 _FLAGS = ("reverse", "cloze")
 _OPTIONS_COMMENT = re.compile(r"^\s*<!--(.*?)-->\s*$", re.DOTALL)
-_CLOZE = re.compile(r"\{\{c\d+::")
 _ID = re.compile(r"^[\w.-]+$")
 
 
@@ -215,7 +214,7 @@ def read_card_files(
                     Diagnostic(location=raw.source, message=f"card '{raw.question}' has no answer")
                 )
                 continue
-            is_cloze = bool(_CLOZE.search(raw.body))
+            is_cloze = bool(CLOZE_RE.search(raw.body))
             if options.get("cloze") and not is_cloze:
                 problems.append(
                     Diagnostic(
