@@ -25,24 +25,57 @@ T0 = 1_700_000_000
 T1 = 1_700_086_400
 
 
-def card(key: str, front: str, back: str, *, heading: str = "Docker Image", line: int = 1,
-         kind: CardKind = CardKind.FACT) -> Card:
-    return Card(kind=kind, front=front, back=back, context=("Docker", heading),
-                source=SourceLocation(path="notes.md", line=line), key=key)
+def card(
+    key: str,
+    front: str,
+    back: str,
+    *,
+    heading: str = "Docker Image",
+    line: int = 1,
+    kind: CardKind = CardKind.FACT,
+) -> Card:
+    return Card(
+        kind=kind,
+        front=front,
+        back=back,
+        context=("Docker", heading),
+        source=SourceLocation(path="notes.md", line=line),
+        key=key,
+    )
 
 
 V1 = (
-    card("notes.md#Docker/Docker Image#1:definition:1", "What is a Docker image?",
-         "A read-only file that contains everything needed to run an application.", line=3),
-    card("notes.md#Docker/Docker Image#1:fact:1", "What is a docker image a blueprint for?",
-         "Creating a docker container.", line=4),
-    card("notes.md#Docker/Docker Image#1:fact:2", "What file is used to create a docker image?",
-         "A `Dockerfile`.", line=5),
-    card("notes.md#Docker/Docker Image#1:fact:3",
-         "A docker image is composed of {{c1::layers}}; each Dockerfile instruction adds one.",
-         "", line=6),
-    card("notes.md#Docker/Docker Hub#1:fact:1", "What is the default registry?", "Docker Hub",
-         heading="Docker Hub", line=9),
+    card(
+        "notes.md#Docker/Docker Image#1:definition:1",
+        "What is a Docker image?",
+        "A read-only file that contains everything needed to run an application.",
+        line=3,
+    ),
+    card(
+        "notes.md#Docker/Docker Image#1:fact:1",
+        "What is a docker image a blueprint for?",
+        "Creating a docker container.",
+        line=4,
+    ),
+    card(
+        "notes.md#Docker/Docker Image#1:fact:2",
+        "What file is used to create a docker image?",
+        "A `Dockerfile`.",
+        line=5,
+    ),
+    card(
+        "notes.md#Docker/Docker Image#1:fact:3",
+        "A docker image is composed of {{c1::layers}}; each Dockerfile instruction adds one.",
+        "",
+        line=6,
+    ),
+    card(
+        "notes.md#Docker/Docker Hub#1:fact:1",
+        "What is the default registry?",
+        "Docker Hub",
+        heading="Docker Hub",
+        line=9,
+    ),
 )
 
 
@@ -115,10 +148,14 @@ def test_question_reworded__same_guid_reported_as_renamed() -> None:
 def test_heading_renamed__keys_change__cards_matched_by_text_keep_guids() -> None:
     v1 = first_build()
     renamed = [
-        replace(c, key=c.key.replace("Docker Image", "Container Image"),
-                context=("Docker", "Container Image"),
-                front=c.front.replace("Docker image", "container image"))
-        if "Docker Image" in c.key else c
+        replace(
+            c,
+            key=c.key.replace("Docker Image", "Container Image"),
+            context=("Docker", "Container Image"),
+            front=c.front.replace("Docker image", "container image"),
+        )
+        if "Docker Image" in c.key
+        else c
         for c in V1
     ]
     v2 = rebuild(renamed)
@@ -147,8 +184,12 @@ def test_bullet_deleted__removed__later_bullets_keep_guids_although_ordinals_shi
 
 def test_bullet_added__only_new_card_is_new() -> None:
     v1 = first_build()
-    added = card("notes.md#Docker/Docker Image#1:fact:4", "What does each layer record?",
-                 "The changes made by one Dockerfile instruction.", line=7)
+    added = card(
+        "notes.md#Docker/Docker Image#1:fact:4",
+        "What does each layer record?",
+        "The changes made by one Dockerfile instruction.",
+        line=7,
+    )
     v2 = rebuild([*V1[:4], added, V1[4]])
     [new] = v2.of_kind(ChangeKind.NEW)
     assert new.card == added
@@ -165,15 +206,15 @@ def test_two_equally_similar_old_cards__ambiguous_reported_no_guid_taken() -> No
     )
     v1 = assign_identities("Docker", twins, None, T0)
     # Heading renamed: no key matches; the new card resembles both twins equally well.
-    moved = card("a.md#Y#1:fact:1", "Which port does the registry listen on?", "5000 (default)",
-                 line=12)
+    moved = card(
+        "a.md#Y#1:fact:1", "Which port does the registry listen on?", "5000 (default)", line=12
+    )
     v2 = assign_identities("Docker", [moved, twins[2]], v1.lockfile, T1)
     [ambiguous] = v2.of_kind(ChangeKind.AMBIGUOUS)
     assert {e.guid for e in ambiguous.candidates} == {v1.cards[0].guid, v1.cards[1].guid}
     assert v2.cards[0].guid not in {c.guid for c in v1.cards}
     assert v2.cards[0].modified == T1
-    assert {c.guid for c in v2.of_kind(ChangeKind.REMOVED)} == {
-        v1.cards[0].guid, v1.cards[1].guid}
+    assert {c.guid for c in v2.of_kind(ChangeKind.REMOVED)} == {v1.cards[0].guid, v1.cards[1].guid}
     [warning] = v2.warnings
     assert str(warning) == (
         f"notes.md:12: card resembles 2 earlier cards equally well ({v1.cards[0].guid}, "
@@ -250,10 +291,17 @@ def test_lockfile_round_trip__tabs_newlines_backslashes_survive(tmp_path: Path) 
 
 
 def test_lockfile_text__header_then_one_sorted_line_per_card() -> None:
-    entry = LockEntry(guid="g1", modified=T0, fingerprint=".".join(["abcdef"] * 5), key="b",
-                      question="Q?\tx", answer="line 1\nline 2")
-    text = format_lockfile(Lockfile(entries=(entry, replace(entry, guid="g0", key="a")),
-                                    notes="notes.md"))
+    entry = LockEntry(
+        guid="g1",
+        modified=T0,
+        fingerprint=".".join(["abcdef"] * 5),
+        key="b",
+        question="Q?\tx",
+        answer="line 1\nline 2",
+    )
+    text = format_lockfile(
+        Lockfile(entries=(entry, replace(entry, guid="g0", key="a")), notes="notes.md")
+    )
     assert text.splitlines() == [
         "# deckmark.lock format 1: card identities. Commit this file with your notes; "
         "deckmark build rewrites it.",
@@ -279,20 +327,30 @@ def lock_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *lines: str) -> 
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("g1 2023-11-14T22:13:20Z k1 Q A",
-         "expected 6 tab-separated columns (guid, modified, fingerprint, key, question, answer),"
-         " found 1"),
-        (f"g1\tyesterday\t{FP}\tk1\tQ\tA",
-         "bad modification time 'yesterday' (expected e.g. 2025-01-31T12:00:00Z)"),
-        (f"g1\t2023-02-30T00:00:00Z\t{FP}\tk1\tQ\tA",
-         "bad modification time '2023-02-30T00:00:00Z' (expected e.g. 2025-01-31T12:00:00Z)"),
+        (
+            "g1 2023-11-14T22:13:20Z k1 Q A",
+            "expected 6 tab-separated columns (guid, modified, fingerprint, key, question, answer),"
+            " found 1",
+        ),
+        (
+            f"g1\tyesterday\t{FP}\tk1\tQ\tA",
+            "bad modification time 'yesterday' (expected e.g. 2025-01-31T12:00:00Z)",
+        ),
+        (
+            f"g1\t2023-02-30T00:00:00Z\t{FP}\tk1\tQ\tA",
+            "bad modification time '2023-02-30T00:00:00Z' (expected e.g. 2025-01-31T12:00:00Z)",
+        ),
         ("g1\t2023-11-14T22:13:20Z\tabc\tk1\tQ\tA", "bad fingerprint 'abc'"),
         (f"g 1\t2023-11-14T22:13:20Z\t{FP}\tk1\tQ\tA", "bad GUID 'g 1'"),
         (f"g1\t2023-11-14T22:13:20Z\t{FP}\t\tQ\tA", "empty card key"),
-        (f"g1\t2023-11-14T22:13:20Z\t{FP}\tk1\tQ\\q\tA",
-         "unknown escape '\\q' (use \\\\, \\t, \\n or \\r)"),
-        (f"g1\t2023-11-14T22:13:20Z\t{FP}\tk1\tQ\tA\\",
-         "unknown escape '\\' (use \\\\, \\t, \\n or \\r)"),
+        (
+            f"g1\t2023-11-14T22:13:20Z\t{FP}\tk1\tQ\\q\tA",
+            "unknown escape '\\q' (use \\\\, \\t, \\n or \\r)",
+        ),
+        (
+            f"g1\t2023-11-14T22:13:20Z\t{FP}\tk1\tQ\tA\\",
+            "unknown escape '\\' (use \\\\, \\t, \\n or \\r)",
+        ),
     ],
 )
 def test_lockfile_bad_line__error_with_file_and_line(
@@ -306,11 +364,18 @@ def test_lockfile_bad_line__error_with_file_and_line(
 def test_lockfile_merge_conflict_markers__each_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    hint = ("resolve the conflict by keeping the lines of both sides (one line per card) and "
-            "removing the markers")
+    hint = (
+        "resolve the conflict by keeping the lines of both sides (one line per card) and "
+        "removing the markers"
+    )
     assert lock_error(
-        tmp_path, monkeypatch,
-        "<<<<<<< HEAD", GOOD, "=======", GOOD.replace("\tA", "\tB"), ">>>>>>> feature",
+        tmp_path,
+        monkeypatch,
+        "<<<<<<< HEAD",
+        GOOD,
+        "=======",
+        GOOD.replace("\tA", "\tB"),
+        ">>>>>>> feature",
     ).splitlines() == [
         f"deckmark.lock:2: merge conflict marker '<<<<<<<'; {hint}",
         f"deckmark.lock:4: merge conflict marker '======='; {hint}",
@@ -358,11 +423,17 @@ def test_format_changes__lists_new_updated_renamed_removed_with_anki_search() ->
         replace(V1[0], back="A read-only template."),
         replace(V1[1], front="What is a docker image the blueprint of?"),
         V1[3],
-        card("notes.md#Docker/Docker Image#1:fact:4", "What does each layer record?",
-             "The changes of one instruction.", line=7),
+        card(
+            "notes.md#Docker/Docker Image#1:fact:4",
+            "What does each layer record?",
+            "The changes of one instruction.",
+            line=7,
+        ),
         V1[4],
     ]
-    assert format_changes("Docker", rebuild(edited)) == """\
+    assert (
+        format_changes("Docker", rebuild(edited))
+        == """\
 Docker: 1 new, 1 updated, 1 renamed, 1 removed, 2 unchanged
 
 New:
@@ -382,6 +453,7 @@ delete them):
 
   "deck:Docker" "What*file*is*used*to*create*a*docker*image"
 """
+    )
 
 
 def test_anki_search__several_notes_ored__cloze_markup_and_deck_quotes_handled() -> None:
@@ -418,9 +490,13 @@ def test_lockfile_of_another_notes_file__error(
 def test_card_turned_from_basic_into_cloze__new_guid_old_removed() -> None:
     v1 = first_build()
     # The parser now makes a cloze of the definition bullet (same key, similar text).
-    cloze = replace(V1[0], kind=CardKind.FACT, back="",
-                    front="A Docker image is {{c1::a read-only file that contains everything "
-                          "needed to run an application}}.")
+    cloze = replace(
+        V1[0],
+        kind=CardKind.FACT,
+        back="",
+        front="A Docker image is {{c1::a read-only file that contains everything "
+        "needed to run an application}}.",
+    )
     v2 = rebuild([cloze, *V1[1:]])
     assert v2.changes[0].kind is ChangeKind.NEW
     assert v2.cards[0].guid != v1.cards[0].guid

@@ -13,25 +13,47 @@ from deckmark.model import Card, CardKind, Deck, SourceLocation
 
 
 def card(front: str, back: str = "", **extra: object) -> Card:
-    return Card(kind=CardKind.FACT, front=front, back=back, context=("Docker", "Docker Image"),
-                source=SourceLocation(path="notes.md", line=3), key=front, guid="G" + front[:5],
-                modified=1_750_000_000, **extra)  # type: ignore[arg-type]
+    return Card(
+        kind=CardKind.FACT,
+        front=front,
+        back=back,
+        context=("Docker", "Docker Image"),
+        source=SourceLocation(path="notes.md", line=3),
+        key=front,
+        guid="G" + front[:5],
+        modified=1_750_000_000,
+        **extra,
+    )  # type: ignore[arg-type]
 
 
-DECK = Deck(name="Docker", slug="docker", cards=(
-    card("What is a docker image?", "A **read-only** template.\n\nUsed to create containers."),
-    card("A docker image is composed of {{c1::layers}} stored in a {{c2::registry}}.",
-         prompt="How are images stored?", subdeck="Images", tags=("images",)),
-    card("Which command lists images?", "```sh\ndocker image ls\t-a\n```"),
-))
+DECK = Deck(
+    name="Docker",
+    slug="docker",
+    cards=(
+        card("What is a docker image?", "A **read-only** template.\n\nUsed to create containers."),
+        card(
+            "A docker image is composed of {{c1::layers}} stored in a {{c2::registry}}.",
+            prompt="How are images stored?",
+            subdeck="Images",
+            tags=("images",),
+        ),
+        card("Which command lists images?", "```sh\ndocker image ls\t-a\n```"),
+    ),
+)
 
 
 def test_anki_txt__header_lines_then_one_row_per_note_with_apkg_fields(tmp_path: Path) -> None:
     [path] = exporter("anki-txt")(DECK, tmp_path, ExportOptions()).paths
     assert path == tmp_path / "docker.txt"
     lines = path.read_text().split("\n", 6)
-    assert lines[:6] == ["#separator:tab", "#html:true", "#guid column:1", "#notetype column:2",
-                         "#deck column:3", "#tags column:9"]
+    assert lines[:6] == [
+        "#separator:tab",
+        "#html:true",
+        "#guid column:1",
+        "#notetype column:2",
+        "#deck column:3",
+        "#tags column:9",
+    ]
     rows = list(csv.reader(io.StringIO(lines[6]), delimiter="\t"))
     assert [row[:3] for row in rows if row] == [
         ["GWhat ", "deckmark Basic", "Docker"],

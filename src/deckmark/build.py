@@ -39,7 +39,7 @@ class DeckSource:
 
     @property
     def stem(self) -> str:
-        """"docker" for cards/docker/, "my-notes" for my-notes.md."""
+        """ "docker" for cards/docker/, "my-notes" for my-notes.md."""
         return self.root.stem if self.root.is_file() else self.root.resolve().name
 
     @property

@@ -273,16 +273,24 @@ def _parse_entry(line: str, number: int) -> tuple[LockEntry | None, str]:
     if not _TIME_RE.fullmatch(modified):
         return None, f"bad modification time {modified!r} (expected e.g. 2025-01-31T12:00:00Z)"
     try:
-        seconds = int(datetime.strptime(modified, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-                      .timestamp())
+        seconds = int(
+            datetime.strptime(modified, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
+        )
     except ValueError:
         return None, f"bad modification time {modified!r} (expected e.g. 2025-01-31T12:00:00Z)"
     if not _FINGERPRINT_RE.fullmatch(fingerprint):
         return None, f"bad fingerprint {fingerprint!r}"
     if not key:
         return None, "empty card key"
-    entry = LockEntry(guid=guid, modified=seconds, fingerprint=fingerprint, key=key,
-                      question=question, answer=answer, line=number)
+    entry = LockEntry(
+        guid=guid,
+        modified=seconds,
+        fingerprint=fingerprint,
+        key=key,
+        question=question,
+        answer=answer,
+        line=number,
+    )
     return entry, ""
 
 
@@ -392,12 +400,12 @@ def assign_identities(
 
     # 3. The rest by similarity, unique best pairs first.
     pool_cards = [
-        i for i, c in enumerate(cards)
+        i
+        for i, c in enumerate(cards)
         if i not in matched and not c.key.startswith(EXPLICIT_KEY_PREFIX)
     ]
     pool_entries = [
-        e for e in old_entries
-        if e.guid not in used and not e.key.startswith(EXPLICIT_KEY_PREFIX)
+        e for e in old_entries if e.guid not in used and not e.key.startswith(EXPLICIT_KEY_PREFIX)
     ]
     ambiguous: dict[int, tuple[LockEntry, ...]] = {}
     for i, entry, score in _match_by_similarity(cards, pool_cards, pool_entries, ambiguous):
@@ -414,8 +422,11 @@ def assign_identities(
             taken.add(guid)
             modified = now
             if i in ambiguous:
-                changes.append(CardChange(kind=ChangeKind.AMBIGUOUS, guid=guid, card=card,
-                                          candidates=ambiguous[i]))
+                changes.append(
+                    CardChange(
+                        kind=ChangeKind.AMBIGUOUS, guid=guid, card=card, candidates=ambiguous[i]
+                    )
+                )
             else:
                 changes.append(CardChange(kind=ChangeKind.NEW, guid=guid, card=card))
         else:
@@ -427,13 +438,27 @@ def assign_identities(
             else:
                 kind = ChangeKind.RENAMED if "question" in changed else ChangeKind.UPDATED
                 modified = max(now, entry.modified + 1)
-            changes.append(CardChange(kind=kind, guid=guid, card=card, old=entry,
-                                      changed=changed, similarity=similarity))
+            changes.append(
+                CardChange(
+                    kind=kind,
+                    guid=guid,
+                    card=card,
+                    old=entry,
+                    changed=changed,
+                    similarity=similarity,
+                )
+            )
         out_cards.append(replace(card, guid=guid, modified=modified))
-        new_entries.append(LockEntry(
-            guid=guid, modified=modified, fingerprint=prints[i], key=card.key,
-            question=card.question.strip(), answer=card.back,
-        ))
+        new_entries.append(
+            LockEntry(
+                guid=guid,
+                modified=modified,
+                fingerprint=prints[i],
+                key=card.key,
+                question=card.question.strip(),
+                answer=card.back,
+            )
+        )
     changes.extend(
         CardChange(kind=ChangeKind.REMOVED, guid=e.guid, old=e)
         for e in old_entries
@@ -454,8 +479,10 @@ def assign_identities(
     ]
     return IdentityResult(
         cards=tuple(out_cards),
-        lockfile=Lockfile(entries=tuple(sorted(new_entries, key=lambda e: e.key)),
-                          notes=lock.notes if lock else None),
+        lockfile=Lockfile(
+            entries=tuple(sorted(new_entries, key=lambda e: e.key)),
+            notes=lock.notes if lock else None,
+        ),
         changes=tuple(changes),
         warnings=tuple(warnings),
     )
@@ -491,10 +518,16 @@ def _match_by_similarity(
                 scores[(i, j)] = (ratio + bonus, ratio)
     while scores:
         (i, j), (best, ratio) = max(scores.items(), key=lambda kv: (kv[1][0], -kv[0][0], -kv[0][1]))
-        rival_entries = {j2 for (i2, j2), (s, _) in scores.items()
-                         if i2 == i and j2 != j and s >= best - AMBIGUITY_MARGIN}
-        rival_cards = {i2 for (i2, j2), (s, _) in scores.items()
-                       if j2 == j and i2 != i and s >= best - AMBIGUITY_MARGIN}
+        rival_entries = {
+            j2
+            for (i2, j2), (s, _) in scores.items()
+            if i2 == i and j2 != j and s >= best - AMBIGUITY_MARGIN
+        }
+        rival_cards = {
+            i2
+            for (i2, j2), (s, _) in scores.items()
+            if j2 == j and i2 != i and s >= best - AMBIGUITY_MARGIN
+        }
         if not rival_entries and not rival_cards:
             yield i, pool_entries[j], ratio
             involved_cards, involved_entries = {i}, {j}
@@ -505,7 +538,8 @@ def _match_by_similarity(
             for k in involved_cards:
                 ambiguous[k] = candidates
         scores = {
-            pair: s for pair, s in scores.items()
+            pair: s
+            for pair, s in scores.items()
             if pair[0] not in involved_cards and pair[1] not in involved_entries
         }
 
@@ -520,10 +554,12 @@ def _check_unique_keys(cards: Sequence[Card]) -> None:
     problems: list[Diagnostic] = []
     for card in cards:
         if card.key in first:
-            problems.append(Diagnostic(
-                location=card.source,
-                message=f"card key {card.key!r} is also used at {first[card.key].source}",
-            ))
+            problems.append(
+                Diagnostic(
+                    location=card.source,
+                    message=f"card key {card.key!r} is also used at {first[card.key].source}",
+                )
+            )
         else:
             first.setdefault(card.key, card)
     raise_if_any(problems)
@@ -561,8 +597,14 @@ def format_changes(deck_name: str, result: IdentityResult) -> str:
     groups = {kind: result.of_kind(kind) for kind in ChangeKind}
     counts = ", ".join(
         f"{len(groups[k])} {k.value}"
-        for k in (ChangeKind.NEW, ChangeKind.UPDATED, ChangeKind.RENAMED, ChangeKind.REMOVED,
-                  ChangeKind.AMBIGUOUS, ChangeKind.UNCHANGED)
+        for k in (
+            ChangeKind.NEW,
+            ChangeKind.UPDATED,
+            ChangeKind.RENAMED,
+            ChangeKind.REMOVED,
+            ChangeKind.AMBIGUOUS,
+            ChangeKind.UNCHANGED,
+        )
         if groups[k] or k is ChangeKind.UNCHANGED
     )
     lines = [f"{deck_name}: {counts}"]
@@ -592,8 +634,11 @@ def format_changes(deck_name: str, result: IdentityResult) -> str:
             lines += [f"      resembles {e.guid}: {_one_line(e.question)}" for e in c.candidates]
     removed = groups[ChangeKind.REMOVED]
     if removed:
-        lines += ["", "Removed (an import never deletes notes; find them in Anki's browser "
-                  "with the search below and delete them):"]
+        lines += [
+            "",
+            "Removed (an import never deletes notes; find them in Anki's browser "
+            "with the search below and delete them):",
+        ]
         lines += [f"  - {_one_line(c.old.question)}" for c in removed if c.old is not None]
         entries = [c.old for c in removed if c.old is not None]
         lines += ["", f"  {anki_search(deck_name, entries)}"]

@@ -52,8 +52,9 @@ def export_quizlet(deck: Deck, out_dir: Path, options: ExportOptions) -> Export:
     between rows. A cloze note gives one row per deletion number: the text with that blank as
     ``___`` is the term, the deleted text the definition.
     """
-    lines = [f"{term}\t{definition}\n" for card in deck.cards for term, definition in
-             quizlet_rows(card)]
+    lines = [
+        f"{term}\t{definition}\n" for card in deck.cards for term, definition in quizlet_rows(card)
+    ]
     path = out_dir / f"{deck.slug}-quizlet.txt"
     write_atomic(path, "".join(lines).encode("utf-8"))
     return Export(paths=(path,))
@@ -72,6 +73,7 @@ def quizlet_rows(card: Card) -> list[tuple[str, str]]:
                 return m.group(2)
             answers.append(m.group(2))
             return _BLANK
+
         text = CLOZE_RE.sub(blank, card.front)
         term = plain_text(f"{card.prompt}\n\n{text}" if card.prompt else text)
         term = term.replace(_BLANK, "___")
