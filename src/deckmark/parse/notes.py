@@ -29,7 +29,6 @@ from deckmark.parse.outline import (
 from deckmark.parse.outline import Section as OutlineSection
 
 _LINK_ONLY = re.compile(r"^\[[^\]]*\]\([^)]*\)$")
-_MARKED_SPAN = re.compile(r"`[^`]+`|\*\*[^*]+\*\*")
 _SPAN_RUN = re.compile(
     r"(?:`[^`]+`|\*\*[^*]+\*\*)(?:(?:,\s*|\s+(?:and|or)\s+)(?:`[^`]+`|\*\*[^*]+\*\*))*"
 )

@@ -207,12 +207,6 @@ def words(text: str) -> list[str]:
     return re.findall(r"[\w'’-]+", text)
 
 
-def word_count(markdown: str) -> int:
-    """Words outside fenced code blocks."""
-    prose = re.sub(r"```.*?```", " ", markdown, flags=re.DOTALL)
-    return len(words(prose))
-
-
 def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:] if text and not text.startswith("`") else text
 
