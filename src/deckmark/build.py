@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections import Counter
@@ -21,6 +20,7 @@ from deckmark.identity import (
     write_lockfile,
 )
 from deckmark.model import Card, CardKind, Deck, Diagnostic, Section
+from deckmark.output import display_path
 from deckmark.parse.cardfile import CardFile, read_card_files
 from deckmark.parse.frontmatter import parse_front_matter
 from deckmark.parse.notes import extract_cards
@@ -61,15 +61,6 @@ class BuildResult:
     decks: tuple[Deck, ...]
     outputs: tuple[Path, ...]
     warnings: tuple[Diagnostic, ...]
-
-
-def display_path(path: Path) -> str:
-    """The path as the user would type it: relative to the working directory when inside it."""
-    try:
-        relative = Path(os.path.relpath(path.resolve(), Path.cwd()))
-    except ValueError:  # another drive on Windows
-        return path.as_posix()
-    return path.as_posix() if relative.parts[:1] == ("..",) else relative.as_posix()
 
 
 def discover(paths: Sequence[Path]) -> list[DeckSource]:

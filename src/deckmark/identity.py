@@ -42,7 +42,7 @@ from pathlib import Path
 
 from deckmark.errors import InputError, raise_if_any
 from deckmark.model import CLOZE_RE, Card, Diagnostic
-from deckmark.output import write_atomic
+from deckmark.output import display_path, write_atomic
 
 LOCKFILE_NAME = "deckmark.lock"
 FORMAT_VERSION = 1
@@ -176,7 +176,7 @@ def read_lockfile(path: Path, owner: str | None = None) -> Lockfile:
     With ``owner`` (see lockfile_owner), a lockfile recorded for other notes is an error: two
     notes files in one folder would otherwise overwrite each other's identities.
     """
-    where = _display_path(path)
+    where = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
@@ -312,13 +312,6 @@ def _unescape(text: str) -> str:
 
 def _format_time(seconds: int) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _display_path(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 # --- fingerprints, similarity, GUIDs ---------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Writing output files without ever leaving a half-written one behind."""
+"""Writing output files without ever leaving a half-written one behind, and naming files
+the way the user would type them."""
 
 from __future__ import annotations
 
@@ -28,3 +29,12 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def display_path(path: Path) -> str:
+    """The path as the user would type it: relative to the working directory when inside it."""
+    try:
+        relative = Path(os.path.relpath(path.resolve(), Path.cwd()))
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+    return path.as_posix() if relative.parts[:1] == ("..",) else relative.as_posix()
