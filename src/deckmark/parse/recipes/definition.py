@@ -1,0 +1,46 @@
+"""Definition cards: "What is a Docker image?" → the section's defining sentence.
+
+Only the first statement of a section can define its subject, and only when it names the
+subject and says is/are/refers to/means (or contains/provides/... for a description), or is a
+``Subject: definition`` / ``**Term**: definition`` line.
+"""
+
+from __future__ import annotations
+
+from deckmark.model import CardKind, SourceLocation
+from deckmark.parse.recipes import phrasing as ph
+from deckmark.parse.recipes.collector import SectionCards, TopicState
+
+
+def from_key_value(
+    out: SectionCards,
+    key: str,
+    value: str,
+    source: SourceLocation,
+    state: TopicState,
+    *,
+    bold: bool,
+) -> bool:
+    """``Subject: definition`` (the section's own subject) or ``**Term**: definition``."""
+    if key.lower() == state.subject.name.lower() and not state.defined:
+        state.defined = True
+        out.add(CardKind.DEFINITION, state.subject.what_is(), value, source)
+        return True
+    if bold and state.keyword is None:
+        out.add(CardKind.DEFINITION, f"What is {key}?", ph.capitalise(value), source)
+        return True
+    return False
+
+
+def from_sentence(
+    out: SectionCards, sentence: str, source: SourceLocation, state: TopicState
+) -> bool:
+    """The section's first sentence, when it defines the subject."""
+    if state.defined:
+        return False
+    state.defined = True
+    answer = ph.definition_answer(sentence, state.subject.name)
+    if answer:
+        out.add(CardKind.DEFINITION, state.subject.what_is(), answer, source)
+        return True
+    return False

@@ -1,0 +1,61 @@
+"""List cards: a closed list under a ``label:`` (or a numbered list) → one card for the list.
+
+Up to five short items are asked together; longer lists become one cloze per item with the
+others shown, in source order.
+"""
+
+from __future__ import annotations
+
+from deckmark.model import CardKind, SourceLocation
+from deckmark.parse.outline import ListBlock
+from deckmark.parse.recipes import fact, walk
+from deckmark.parse.recipes import phrasing as ph
+from deckmark.parse.recipes.collector import SectionCards, TopicState, has_braces
+
+_LIST_INLINE_MAX = 5
+
+
+def list_card(
+    out: SectionCards,
+    label: str,
+    source: SourceLocation,
+    block: ListBlock,
+    state: TopicState,
+    owner_noun: tuple[str, str] | None = None,
+) -> None:
+    items = [item for item in block.items if item.text]
+    kvs = [ph.KEY_VALUE_RE.match(item.text) for item in items]
+    all_kv = all(kvs) and len(items) > 1
+    names = [
+        (ph.kv_key(kv) if all_kv and kv else item.text) for item, kv in zip(items, kvs, strict=True)
+    ]
+    count = len(names)
+    if count < 2:  # a one-item "list" is a plain statement
+        for item in block.items:
+            walk.list_item(out, item, state)
+        return
+    if owner_noun:
+        owner, noun = owner_noun
+        question = f"What are the {noun} of {owner}? ({count})"
+    else:
+        question = ph.list_question(label, state.subject, count)
+
+    def marker(n: int) -> str:
+        return f"{n}." if block.ordered else "-"
+
+    if count <= _LIST_INLINE_MAX or any(map(has_braces, names)):
+        answer = "\n".join(f"{marker(n)} {name}" for n, name in enumerate(names, 1))
+        out.add(CardKind.LIST, question, answer, source)
+    else:
+        text = "\n".join(f"{marker(n)} {{{{c{n}::{name}}}}}" for n, name in enumerate(names, 1))
+        out.add(CardKind.LIST, text, "", source, prompt=question)
+    if all_kv:
+        for item, kv in zip(items, kvs, strict=True):
+            assert kv is not None
+            fact.key_value(out, ph.kv_key(kv), kv.group("value").strip(), item.source, state)
+    for item in items:
+        for child in item.children:
+            if isinstance(child, ListBlock):
+                walk.list_items(out, child, state)
+            else:
+                walk.blocks(out, [child], state)

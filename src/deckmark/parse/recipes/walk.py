@@ -1,0 +1,58 @@
+"""A section's blocks in order, each handed to the recipe for its shape."""
+
+from __future__ import annotations
+
+from deckmark.parse.outline import Block, CodeBlock, ListBlock, ListItem, Paragraph, Table
+from deckmark.parse.recipes import code, fact, lists, table
+from deckmark.parse.recipes import phrasing as ph
+from deckmark.parse.recipes.collector import SectionCards, TopicState
+
+
+def blocks(out: SectionCards, section_blocks: list[Block], state: TopicState) -> None:
+    previous_code: CodeBlock | None = None
+    for index, block in enumerate(section_blocks):
+        following = section_blocks[index + 1] if index + 1 < len(section_blocks) else None
+        if isinstance(block, Paragraph):
+            label = ph.LIST_LABEL_RE.match(block.text)
+            if label and isinstance(following, ListBlock):
+                continue  # the list below reads the label
+            fact.statements(out, block.text, block.source, state)
+        elif isinstance(block, ListBlock):
+            previous = section_blocks[index - 1] if index else None
+            if isinstance(previous, Paragraph) and ph.LIST_LABEL_RE.match(previous.text):
+                lists.list_card(out, previous.text, previous.source, block, state)
+            else:
+                list_items(out, block, state)
+        elif isinstance(block, CodeBlock):
+            code.code_cards(out, block, state.subject, previous_code)
+            previous_code = block
+        elif isinstance(block, Table):
+            table.table_cards(out, block, state)
+
+
+def list_items(out: SectionCards, block: ListBlock, state: TopicState) -> None:
+    """A list with no label: steps if ordered, a keyword list, or one card per item."""
+    if block.ordered and len(block.items) > 1:
+        lists.list_card(out, "steps:", block.source, block, state)
+        return
+    if state.keyword and len(block.items) > 1:
+        keys = [ph.KEY_VALUE_RE.match(i.text) for i in block.items]
+        if all(keys):
+            owner, noun = state.keyword
+            lists.list_card(out, f"{noun}:", block.source, block, state, owner_noun=(owner, noun))
+            return
+    for item in block.items:
+        list_item(out, item, state)
+
+
+def list_item(out: SectionCards, item: ListItem, state: TopicState) -> None:
+    label = ph.LIST_LABEL_RE.match(item.text)
+    if label and item.sublists:
+        lists.list_card(out, item.text, item.source, item.sublists[0], state)
+        for extra in item.sublists[1:]:
+            list_items(out, extra, state)
+    else:
+        if item.text:
+            fact.statements(out, item.text, item.source, state)
+        for sub in item.children:
+            blocks(out, [sub], state)
