@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -76,3 +78,35 @@ def read_notes(col: Any) -> list[dict[str, Any]]:
             }
         )
     return notes
+
+
+class _UnsafeMarkup(HTMLParser):
+    """Collects what in an HTML fragment could run or load something in Anki's webview."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "iframe", "object", "embed", "style", "link", "meta", "base"):
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{tag} {name}=")
+            url = (value or "").strip().lower()
+            if "javascript:" in url or (
+                name in ("href", "src")
+                and re.match(r"[a-z][a-z0-9+.-]*:", url)
+                and not url.startswith(("http:", "https:"))
+            ):
+                self.found.append(f"{tag} {name}={value}")
+            if name == "data-lang" and not re.fullmatch(r"[a-z0-9][a-z0-9_+#.-]*", url):
+                self.found.append(f"{tag} {name}={value}")
+
+
+def unsafe_markup(field: str) -> list[str]:
+    """Tags, event handlers, URL schemes and odd attribute values that a card must not carry."""
+    parser = _UnsafeMarkup()
+    parser.feed(field)
+    parser.close()
+    return parser.found

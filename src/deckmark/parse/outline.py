@@ -95,6 +95,19 @@ class Outline:
     """In source order; the first has an empty title when text comes before any heading."""
 
 
+LANGUAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+#.-]{0,39}")
+"""A fence language as notes write them (bash, c++, c#, objective-c); anything else is none."""
+
+
+def language_name(info: str) -> str:
+    """The language a fence's info string names, lower-cased; "" when it names none.
+
+    The info string is user text that renderers put into attributes: only a plain name passes.
+    """
+    words = info.split(maxsplit=1)
+    return words[0].lower() if words and LANGUAGE_NAME.fullmatch(words[0]) else ""
+
+
 _BOLD_LABEL = re.compile(r"^\*\*([^*]+?)\*\*:?$|^__([^_]+?)__:?$")
 
 
@@ -175,7 +188,7 @@ def _read_block(tokens: list[Token], i: int, path: str) -> tuple[Block | None, i
     if token.type in ("bullet_list_open", "ordered_list_open"):
         return _read_list(tokens, i, path)
     if token.type in ("fence", "code_block"):
-        lang = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
+        lang = language_name(token.info)
         code = token.content.rstrip("\n")
         block = CodeBlock(
             code=code, lang=lang, fenced=token.type == "fence", source=_loc(path, token)

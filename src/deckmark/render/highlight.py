@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
@@ -19,7 +21,7 @@ def highlight_html(code: str, lang: str) -> str:
     except ClassNotFound:
         lexer = get_lexer_by_name("text", stripnl=False)
     body = highlight(code, lexer, formatter).rstrip("\n")
-    language = f' data-lang="{lang}"' if lang else ""
+    language = f' data-lang="{html.escape(lang, quote=True)}"' if lang else ""
     return f'<pre class="{CODE_CLASS}"{language}><code>{body}</code></pre>'
 
 

@@ -7,23 +7,35 @@ from functools import cache
 
 from markdown_it import MarkdownIt
 
+from deckmark.parse.outline import language_name
 from deckmark.render.highlight import highlight_html
 
 # The one tag notes commonly use inline; everything else stays escaped text. Code keeps it as text.
 _ESCAPED_BR = re.compile(r"&lt;br\s*/?&gt;", re.IGNORECASE)
 _CODE = re.compile(r"(<pre\b.*?</pre>|<code>.*?</code>)", re.DOTALL)
 _CLOZE_BODY = re.compile(r"(\{\{c\d+::)(.*?)(\}\})", re.DOTALL)
+_URL_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+SAFE_URL_SCHEMES = frozenset({"http", "https"})
+"""Links and images may point to the web or, without a scheme, to the deck's own media."""
+
+
+def is_safe_url(url: str) -> bool:
+    """http(s) or a relative reference: never javascript:, data:, file:, vbscript:, ..."""
+    scheme = _URL_SCHEME.match(url.strip())
+    return scheme is None or scheme.group(1).lower() in SAFE_URL_SCHEMES
 
 
 @cache
 def _markdown() -> MarkdownIt:
     # html=False: <script>, event handlers, iframes... arrive as visible text, not markup.
     md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight}).enable("table")
+    md.validateLink = is_safe_url  # markdown-it drops the href/src of a link it refuses
     return md
 
 
 def _highlight(code: str, lang: str, _attrs: str) -> str:
-    return highlight_html(code.rstrip("\n"), lang.lower())
+    # markdown-it passes the info string's first word unescaped: only a plain name reaches HTML.
+    return highlight_html(code.rstrip("\n"), language_name(lang))
 
 
 def markdown_to_html(markdown: str, *, literal_cloze_text: bool = False) -> str:

@@ -27,6 +27,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from deckmark.model import CLOZE_RE, Card
+from deckmark.parse.outline import language_name
 
 Block = dict[str, Any]
 Run = dict[str, Any]
@@ -411,7 +412,7 @@ def _blocks(
             out.append({"t": "par" if kind == "paragraph_open" else "heading", "runs": runs})
             i += 3
         elif kind in ("fence", "code_block"):
-            lang = token.info.strip().split(" ", 1)[0].lower() if token.info else ""
+            lang = language_name(token.info)
             out.append({"t": "code", "s": inline.plain(token.content).rstrip("\n"), "lang": lang})
             i += 1
         elif kind == "html_block":
