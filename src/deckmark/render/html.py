@@ -29,7 +29,8 @@ def is_safe_url(url: str) -> bool:
 def _markdown() -> MarkdownIt:
     # html=False: <script>, event handlers, iframes... arrive as visible text, not markup.
     md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight}).enable("table")
-    md.validateLink = is_safe_url  # markdown-it drops the href/src of a link it refuses
+    # markdown-it leaves a link it refuses as text; its own check allows data:image and mailto.
+    md.validateLink = is_safe_url  # type: ignore[method-assign]
     return md
 
 
