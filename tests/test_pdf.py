@@ -170,8 +170,9 @@ def test_cards_pdf__a4_default__595_by_842_pt_pages(tmp_path: Path) -> None:
 def test_cards_pdf__typst_special_characters__come_out_verbatim(tmp_path: Path) -> None:
     card = make_card(
         1,
-        # Markdown escapes keep * _ [ ] \ ` literal; Typst must not read any of them either.
-        front=r"Cost \# \$5 \* \_ @user \<b> \[x\] \\ ~ \` #heading $x$ <label> @ref",
+        # Markdown escapes keep * _ [ ] \ ` # $ literal; Typst must not read any of them either
+        # (unescaped, "#heading" is an Obsidian tag and "$x$" math).
+        front=r"Cost \# \$5 \* \_ @user \<b> \[x\] \\ ~ \` \#heading \$x\$ <label> @ref",
         back=f"`{SPECIALS}`\n\n```\n{SPECIALS}\n  #let x = $y$ // <z>\n```\n\n<b>raw html</b>",
     )
     [path] = export_cards_pdf(make_deck(card), tmp_path, ExportOptions()).paths

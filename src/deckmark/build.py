@@ -22,7 +22,7 @@ from deckmark.identity import (
 from deckmark.model import Card, CardKind, Deck, Diagnostic, Section
 from deckmark.output import display_path
 from deckmark.parse.cardfile import CardFile, read_card_files
-from deckmark.parse.frontmatter import parse_front_matter
+from deckmark.parse.frontmatter import looks_like_card_file, parse_front_matter
 from deckmark.parse.notes import extract_cards
 from deckmark.parse.outline import parse_outline
 
@@ -108,10 +108,6 @@ def read_text(path: Path) -> str:
         ) from e
 
 
-def is_card_file(front_matter: dict[str, str]) -> bool:
-    return front_matter.get("kind", "").strip().lower() == "cards"
-
-
 def load_deck(source: DeckSource) -> Deck:
     """Parse every file of a deck into cards; all problems are raised together."""
     problems: list[Diagnostic | str] = []
@@ -131,9 +127,11 @@ def load_deck(source: DeckSource) -> Deck:
         front_matter, fm_problems = parse_front_matter(
             outline.front_matter, shown, outline.front_matter_line
         )
-        problems.extend(fm_problems)
         key_path = path.relative_to(source.folder).as_posix()
-        if is_card_file(front_matter.values):
+        if front_matter.is_card_file or (
+            fm_problems and looks_like_card_file(outline.front_matter)
+        ):
+            problems.extend(fm_problems)
             card_files.append(
                 CardFile(
                     path=shown,
@@ -144,12 +142,15 @@ def load_deck(source: DeckSource) -> Deck:
                 )
             )
             continue
+        # Someone else's metadata never stops the notes building.
+        warnings.extend(replace(p, message=f"{p.message}; ignored it") for p in fm_problems)
         result = extract_cards(outline, source.slug, proper_names, key_path=key_path)
         # A notes file of empty headings is a skeleton for hand-written cards; anything else
         # that yields nothing is almost certainly not what the user meant to build.
         if not result.cards and not any(s.reason == "empty section" for s in result.sections):
             problems.append(f"{shown}: no cards could be made from these notes")
-        cards.extend(result.cards)
+        file_tags = front_matter.tags
+        cards.extend(replace(c, tags=(*c.tags, *file_tags)) for c in result.cards)
         sections.extend(result.sections)
         warnings.extend(result.warnings)
     if card_files:

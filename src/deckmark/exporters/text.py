@@ -9,13 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from functools import cache
 from pathlib import Path
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from deckmark.exporters import Export, ExportOptions
+from deckmark.markdown import parse
 from deckmark.model import CLOZE_RE, Card, Deck
 from deckmark.output import write_atomic
 
@@ -88,7 +87,7 @@ def plain_text(markdown: str) -> str:
     """Markdown as one line of plain text: markup dropped, blocks and lines joined by ``; ``."""
     segments: list[str] = []
     row: list[str] | None = None  # cells of the table row being read
-    for token in _markdown().parse(markdown):
+    for token in parse(markdown):
         if token.type == "tr_open":
             row = []
         elif token.type == "tr_close" and row is not None:
@@ -97,16 +96,22 @@ def plain_text(markdown: str) -> str:
         elif token.type == "inline":
             text = _inline_text(token.children or [])
             (row if row is not None else segments).append(text)
-        elif token.type in ("fence", "code_block"):
+        elif token.type in ("fence", "code_block", "html_block"):
             segments.extend(token.content.splitlines())
+        elif token.type.startswith("math_block") or token.type == "amsmath":
+            segments.append(f"\\[{token.content.strip()}\\]")
     return "; ".join(s for s in (" ".join(s.split()) for s in segments) if s)
 
 
 def _inline_text(children: list[Token]) -> str:
     parts = []
     for child in children:
-        if child.type in ("text", "code_inline"):
+        if child.type in ("text", "code_inline", "html_inline", "wikilink", "embed"):
             parts.append(child.content)
+        elif child.type == "hashtag":
+            parts.append("#" + child.content)
+        elif child.type == "math_inline":
+            parts.append(f"\\({child.content}\\)")
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif child.type == "image":
@@ -120,8 +125,3 @@ def _with_context(card: Card, term: str) -> str:
     if not heading or heading.lower() in term.lower():
         return term
     return f"{heading}: {term}"
-
-
-@cache
-def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False}).enable("table")

@@ -7,12 +7,12 @@ Markdown source and line so that cards can quote the user's text and point back 
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.front_matter import front_matter_plugin
 
+from deckmark.markdown import join_lines, parse
 from deckmark.model import SourceLocation
 
 
@@ -66,7 +66,58 @@ class Html:
     source: SourceLocation
 
 
-Block = Paragraph | ListBlock | CodeBlock | Table | Html
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Container:
+    """A titled block around other blocks: a callout, admonition, tab or ``<details>``."""
+
+    kind: str
+    """``callout`` (Obsidian ``> [!tip]``), ``admonition`` (MkDocs ``!!!``/``???``),
+    ``docusaurus`` (``:::tip``), ``tab`` (MkDocs ``=== "Tab"``) or ``details`` (HTML)."""
+    type: str
+    """The callout or admonition type (``tip``, ``note``, ...); "" for tabs and details."""
+    title: str
+    """Inline Markdown: the callout/admonition title, tab label or ``<summary>`` text."""
+    blocks: tuple[Block, ...]
+    markdown: str
+    """The container's Markdown source as written, for answers that quote it whole."""
+    source: SourceLocation
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Definition:
+    term: str
+    """Inline Markdown of the term."""
+    definitions: tuple[str, ...]
+    """Each ``: definition`` as Markdown."""
+    source: SourceLocation
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DefinitionList:
+    items: tuple[Definition, ...]
+    source: SourceLocation
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Figure:
+    """A line that only shows something: an image, audio, or display math."""
+
+    markdown: str
+    source: SourceLocation
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Embed:
+    """``![[Note]]`` or ``![[Note#Heading]]`` on its own line: another note's text goes here."""
+
+    target: str
+    heading: str
+    source: SourceLocation
+
+
+Block = (
+    Paragraph | ListBlock | CodeBlock | Table | Html | Container | DefinitionList | Figure | Embed
+)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -93,6 +144,10 @@ class Outline:
     front_matter_line: int
     sections: tuple[Section, ...]
     """In source order; the first has an empty title when text comes before any heading."""
+    footnotes: dict[str, str] = field(default_factory=dict)
+    """Footnote label → its definition's Markdown (``[^1]: text``), shown with answers."""
+    tags: tuple[str, ...] = ()
+    """Obsidian ``#tags`` written in the text, in order of appearance."""
 
 
 LANGUAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+#.-]{0,39}")
@@ -111,17 +166,14 @@ def language_name(info: str) -> str:
 _BOLD_LABEL = re.compile(r"^\*\*([^*]+?)\*\*:?$|^__([^_]+?)__:?$")
 
 
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
-
-
 def _loc(path: str, token: Token) -> SourceLocation:
     return SourceLocation(path=path, line=(token.map[0] + 1) if token.map else 1)
 
 
 def parse_outline(text: str, path: str) -> Outline:
     """Split Markdown into sections; fenced code never yields headings."""
-    tokens = _parser().parse(text)
+    tokens = parse(text)
+    reader = _Reader(path, text.splitlines())
     front_matter, front_matter_line = "", 0
     root = Section(title="", level=0, source=SourceLocation(path=path, line=1), path=())
     sections = [root]
@@ -167,8 +219,11 @@ def parse_outline(text: str, path: str) -> Outline:
             label = (match.group(1) or match.group(2)).strip()
             open_section(label, current_heading_level() + 1, _loc(path, token), label=True)
             i += 3
+        elif token.type == "footnote_block_open":
+            reader.footnotes(tokens, i)
+            i = _skip(tokens, i)
         else:
-            block, i = _read_block(tokens, i, path)
+            block, i = reader.block(tokens, i)
             if block is not None:
                 sections[-1].blocks.append(block)
     return Outline(
@@ -176,30 +231,9 @@ def parse_outline(text: str, path: str) -> Outline:
         front_matter=front_matter,
         front_matter_line=front_matter_line,
         sections=tuple(sections),
+        footnotes=reader.footnote_sources,
+        tags=tuple(dict.fromkeys(t.content for t in _walk(tokens) if t.type == "hashtag")),
     )
-
-
-def _read_block(tokens: list[Token], i: int, path: str) -> tuple[Block | None, int]:
-    """Read the block starting at tokens[i]; return it (or None) and the index after it."""
-    token = tokens[i]
-    if token.type == "paragraph_open":
-        text = " ".join(line.strip() for line in tokens[i + 1].content.splitlines())
-        return Paragraph(text=text, source=_loc(path, token)), _skip(tokens, i)
-    if token.type in ("bullet_list_open", "ordered_list_open"):
-        return _read_list(tokens, i, path)
-    if token.type in ("fence", "code_block"):
-        lang = language_name(token.info)
-        code = token.content.rstrip("\n")
-        block = CodeBlock(
-            code=code, lang=lang, fenced=token.type == "fence", source=_loc(path, token)
-        )
-        return block, i + 1
-    if token.type == "html_block":
-        return Html(html=token.content, source=_loc(path, token)), i + 1
-    if token.type == "table_open":
-        return _read_table(tokens, i, path)
-    # Blockquotes, rules and anything else: their paragraphs and lists still count as content.
-    return None, i + 1
 
 
 def _skip(tokens: list[Token], i: int) -> int:
@@ -212,33 +246,184 @@ def _skip(tokens: list[Token], i: int) -> int:
             return i
 
 
-def _read_list(tokens: list[Token], i: int, path: str) -> tuple[ListBlock, int]:
-    open_token = tokens[i]
-    end = _skip(tokens, i)
-    items: list[ListItem] = []
-    j = i + 1
-    while j < end - 1:
-        item_open = tokens[j]
-        item_end = _skip(tokens, j)
-        k = j + 1
-        text = ""
-        children: list[Block] = []
-        while k < item_end - 1:
-            if tokens[k].type == "paragraph_open" and not text and not children:
-                text = " ".join(line.strip() for line in tokens[k + 1].content.splitlines())
-                k = _skip(tokens, k)
-                continue
-            block, k = _read_block(tokens, k, path)
+def _walk(tokens: list[Token]) -> list[Token]:
+    return [c for t in tokens for c in (t, *(t.children or []))]
+
+
+_FIGURE_TOKENS = frozenset({"image", "softbreak", "hardbreak"})
+_CONTAINERS = {
+    "callout_open": "callout",
+    "admonition_open": "admonition",
+    "container_docusaurus_open": "docusaurus",
+    "tab_open": "tab",
+    "details_open": "details",
+}
+
+
+class _Reader:
+    """Reads blocks from tokens, with the source lines at hand for containers and footnotes."""
+
+    def __init__(self, path: str, lines: list[str]) -> None:
+        self.path = path
+        self.lines = lines
+        self.footnote_sources: dict[str, str] = {}
+
+    def loc(self, token: Token) -> SourceLocation:
+        return _loc(self.path, token)
+
+    def source_of(self, token: Token) -> str:
+        if not token.map:
+            return ""
+        return textwrap.dedent("\n".join(self.lines[token.map[0] : token.map[1]])).strip("\n")
+
+    def block(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
+        """Read the block starting at tokens[i]; return it (or None) and the index after it."""
+        token = tokens[i]
+        if token.type == "paragraph_open":
+            inline = tokens[i + 1]
+            children = [c for c in inline.children or [] if c.type != "text" or c.content.strip()]
+            if children and all(c.type == "hashtag" for c in children):
+                return None, _skip(tokens, i)  # a line of #tags: metadata
+            if len(children) == 1 and children[0].type == "embed":
+                meta = children[0].meta
+                embed = Embed(
+                    target=meta["target"], heading=meta["heading"], source=self.loc(token)
+                )
+                return embed, _skip(tokens, i)
+            if children and all(c.type in _FIGURE_TOKENS for c in children):
+                figure = Figure(markdown=inline.content.strip(), source=self.loc(token))
+                return figure, _skip(tokens, i)
+            text = join_lines(inline.content)
+            return Paragraph(text=text, source=self.loc(token)), _skip(tokens, i)
+        if token.type == "math_block":
+            return Figure(markdown=self.source_of(token), source=self.loc(token)), i + 1
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            return self.list(tokens, i)
+        if token.type in ("fence", "code_block"):
+            lang = language_name(token.info)
+            code = token.content.rstrip("\n")
+            block = CodeBlock(
+                code=code, lang=lang, fenced=token.type == "fence", source=self.loc(token)
+            )
+            return block, i + 1
+        if token.type == "html_block":
+            return Html(html=token.content, source=self.loc(token)), i + 1
+        if token.type == "table_open":
+            return _read_table(tokens, i, self.path)
+        if token.type in _CONTAINERS:
+            return self.container(tokens, i)
+        if token.type == "dl_open":
+            return self.definitions(tokens, i)
+        # Blockquotes, rules and anything else: their paragraphs and lists still count as content.
+        return None, i + 1
+
+    def children(self, tokens: list[Token], i: int) -> tuple[list[Block], int]:
+        """The blocks inside the container opened at tokens[i], and the index after it."""
+        end = _skip(tokens, i)
+        blocks: list[Block] = []
+        k = i + 1
+        while k < end - 1:
+            block, k = self.block(tokens, k)
             if block is not None:
-                children.append(block)
-        items.append(ListItem(text=text, source=_loc(path, item_open), children=tuple(children)))
-        j = item_end
-    block = ListBlock(
-        items=tuple(items),
-        ordered=open_token.type == "ordered_list_open",
-        source=_loc(path, open_token),
-    )
-    return block, end
+                blocks.append(block)
+        return blocks, end
+
+    def container(self, tokens: list[Token], i: int) -> tuple[Container, int]:
+        token = tokens[i]
+        kind = _CONTAINERS[token.type]
+        title, type_ = "", ""
+        if kind == "callout":
+            type_, title = token.meta["kind"], token.meta["title"]
+        elif kind == "admonition":
+            type_ = str(token.meta.get("tag", ""))
+            title = token.content.strip()
+        elif kind == "docusaurus":
+            type_, _, title = token.info.strip().partition(" ")
+        elif kind == "tab":
+            title = token.meta["title"]
+        else:
+            title = token.meta["summary"]
+        blocks, end = self.children(tokens, i)
+        first = blocks[0] if blocks else None
+        if kind == "admonition" and isinstance(first, Paragraph) and first.text == title:
+            blocks = blocks[1:]  # the admonition_title paragraph
+        block = Container(
+            kind=kind,
+            type=type_.lower(),
+            title=title.strip().strip('"'),
+            blocks=tuple(blocks),
+            markdown=self.source_of(token),
+            source=self.loc(token),
+        )
+        return block, end
+
+    def definitions(self, tokens: list[Token], i: int) -> tuple[DefinitionList, int]:
+        end = _skip(tokens, i)
+        items: list[Definition] = []
+        k = i + 1
+        while k < end - 1:
+            token = tokens[k]
+            if token.type == "dt_open":
+                items.append(
+                    Definition(
+                        term=tokens[k + 1].content.strip(), definitions=(), source=self.loc(token)
+                    )
+                )
+                k = _skip(tokens, k)
+            elif token.type == "dd_open" and items:
+                body = self.source_of(token)
+                body = re.sub(r"^[:~][ \t]+", "", body)
+                body = textwrap.dedent(body).strip()
+                last = items[-1]
+                items[-1] = Definition(
+                    term=last.term, definitions=(*last.definitions, body), source=last.source
+                )
+                k = _skip(tokens, k)
+            else:
+                k += 1
+        return DefinitionList(items=tuple(items), source=self.loc(tokens[i])), end
+
+    def footnotes(self, tokens: list[Token], i: int) -> None:
+        end = _skip(tokens, i)
+        for k in range(i, end):
+            if tokens[k].type != "footnote_open":
+                continue
+            label = str(tokens[k].meta.get("label", ""))
+            body = next((t for t in tokens[k:end] if t.map), None)
+            if not label or body is None or not body.map:
+                continue
+            first, last = body.map
+            while first > 0 and not self.lines[first].lstrip().startswith(f"[^{label}]:"):
+                first -= 1
+            self.footnote_sources[label] = join_lines("\n".join(self.lines[first:last]))
+
+    def list(self, tokens: list[Token], i: int) -> tuple[ListBlock, int]:
+        open_token = tokens[i]
+        end = _skip(tokens, i)
+        items: list[ListItem] = []
+        j = i + 1
+        while j < end - 1:
+            item_open = tokens[j]
+            item_end = _skip(tokens, j)
+            k = j + 1
+            text = ""
+            children: list[Block] = []
+            while k < item_end - 1:
+                if tokens[k].type == "paragraph_open" and not text and not children:
+                    text = join_lines(tokens[k + 1].content)
+                    k = _skip(tokens, k)
+                    continue
+                block, k = self.block(tokens, k)
+                if block is not None:
+                    children.append(block)
+            items.append(ListItem(text=text, source=self.loc(item_open), children=tuple(children)))
+            j = item_end
+        block = ListBlock(
+            items=tuple(items),
+            ordered=open_token.type == "ordered_list_open",
+            source=self.loc(open_token),
+        )
+        return block, end
 
 
 def _read_table(tokens: list[Token], i: int, path: str) -> tuple[Table, int]:

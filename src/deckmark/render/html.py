@@ -1,37 +1,175 @@
-"""Card Markdown → HTML for Anki. Raw HTML in notes is shown as text, never executed."""
+"""Card Markdown → HTML for Anki. Raw HTML in notes is shown as text, never executed.
+
+Tokens come from the one shared parser (:mod:`deckmark.markdown`); this module only says how
+each kind is shown: math as MathJax ``\\(…\\)``/``\\[…\\]`` exactly as written, callouts,
+admonitions, tabs and ``<details>`` as styled blocks with their titles, wikilinks as their text.
+"""
 
 from __future__ import annotations
 
+import html as htmllib
 import re
+from collections.abc import Mapping, Sequence
 from functools import cache
+from typing import Any
 
-from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 
+from deckmark.markdown import SAFE_URL_SCHEMES, is_safe_url, markdown, parse
 from deckmark.parse.outline import language_name
 from deckmark.render.highlight import highlight_html
+
+__all__ = ["SAFE_URL_SCHEMES", "is_safe_url", "markdown_inline_to_html", "markdown_to_html"]
 
 # The one tag notes commonly use inline; everything else stays escaped text. Code keeps it as text.
 _ESCAPED_BR = re.compile(r"&lt;br\s*/?&gt;", re.IGNORECASE)
 _CODE = re.compile(r"(<pre\b.*?</pre>|<code>.*?</code>)", re.DOTALL)
 _CLOZE_BODY = re.compile(r"(\{\{c\d+::)(.*?)(\}\})", re.DOTALL)
-_URL_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
-SAFE_URL_SCHEMES = frozenset({"http", "https"})
-"""Links and images may point to the web or, without a scheme, to the deck's own media."""
+# MathJax takes these environments only at the top level; inside \[…\] their inner forms work.
+_DISPLAY_ENVIRONMENTS = re.compile(r"\\(begin|end)\{(align|gather|equation|multline)\*?\}")
+_INNER = {"align": "aligned", "gather": "gathered", "equation": "", "multline": "gathered"}
+
+Rule = Any
 
 
-def is_safe_url(url: str) -> bool:
-    """http(s) or a relative reference: never javascript:, data:, file:, vbscript:, ..."""
-    scheme = _URL_SCHEME.match(url.strip())
-    return scheme is None or scheme.group(1).lower() in SAFE_URL_SCHEMES
+def _escape(text: str) -> str:
+    return htmllib.escape(text, quote=True)
+
+
+def _as_text(tokens: Sequence[Token], idx: int, *_: Any) -> str:
+    return _escape(tokens[idx].content)
+
+
+def _hashtag(tokens: Sequence[Token], idx: int, *_: Any) -> str:
+    return _escape("#" + tokens[idx].content)
+
+
+def _math_inline(tokens: Sequence[Token], idx: int, *_: Any) -> str:
+    return f"\\({_escape(tokens[idx].content)}\\)"
+
+
+def _display_math(tex: str) -> str:
+    def inner(match: re.Match[str]) -> str:
+        name = _INNER[match.group(2)]
+        return f"\\{match.group(1)}{{{name}}}" if name else ""
+
+    return f"\\[{_escape(_DISPLAY_ENVIRONMENTS.sub(inner, tex.strip()))}\\]"
+
+
+def _math_block(tokens: Sequence[Token], idx: int, *_: Any) -> str:
+    return f'<div class="math">{_display_math(tokens[idx].content)}</div>\n'
+
+
+def _titled_open(kind: str, type_: str, title_html: str) -> str:
+    classes = f"dm-block dm-{kind}" + (f" dm-{type_}" if type_ else "")
+    title = f'<div class="dm-title">{title_html}</div>' if title_html else ""
+    return f'<div class="{_escape(classes)}">{title}\n'
+
+
+class _Renderer(RendererHTML):
+    """markdown-it's HTML renderer with deckmark's rules for the dialects' tokens."""
+
+    def title(self, text: str, options: OptionsDict, env: EnvType) -> str:
+        return self.renderInline(markdown().parseInline(text, env)[0].children or [], options, env)
+
+    def callout_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        meta = tokens[idx].meta
+        title = meta["title"] or meta["kind"].capitalize()
+        return _titled_open("callout", meta["kind"], self.title(title, options, env))
+
+    def admonition_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        tag = str(tokens[idx].meta.get("tag", ""))
+        return _titled_open("admonition", tag, "")
+
+    def admonition_title_open(self, *_: Any) -> str:
+        return '<div class="dm-title">'
+
+    def admonition_title_close(self, *_: Any) -> str:
+        return "</div>\n"
+
+    def container_docusaurus_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        type_, _, title = tokens[idx].info.strip().partition(" ")
+        title = title.strip() or type_.capitalize()
+        return _titled_open("admonition", type_.lower(), self.title(title, options, env))
+
+    def tab_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return _titled_open("tab", "", self.title(tokens[idx].meta["title"], options, env))
+
+    def details_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        summary = tokens[idx].meta["summary"]
+        return _titled_open("details", "", self.title(summary, options, env))
+
+    def block_close(self, *_: Any) -> str:
+        return "</div>\n"
+
+    def task_checkbox(self, tokens: Sequence[Token], idx: int, *_: Any) -> str:
+        return "☑ " if tokens[idx].meta.get("checked") else "☐ "
+
+    def nothing(self, *_: Any) -> str:
+        return ""
+
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        src = str(token.attrs.get("src", ""))
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        media: Mapping[str, str] = env.get("media", {})
+        name = media.get(src)
+        if name is None:
+            if re.match(r"^https?://", src, re.IGNORECASE):
+                return f'<img src="{_escape(src)}" alt="{_escape(alt)}">'
+            return _escape(alt)  # missing or not packaged: warned about when resolved
+        if name.startswith("[sound:"):
+            return _escape(name)
+        width = str(token.meta.get("width", "")) if token.meta else ""
+        size = f' width="{_escape(width.split("x")[0])}"' if width else ""
+        return f'<img src="{_escape(name)}" alt="{_escape(alt)}"{size}>'
 
 
 @cache
-def _markdown() -> MarkdownIt:
-    # html=False: <script>, event handlers, iframes... arrive as visible text, not markup.
-    md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight}).enable("table")
-    # markdown-it leaves a link it refuses as text; its own check allows data:image and mailto.
-    md.validateLink = is_safe_url  # type: ignore[method-assign]
-    return md
+def _renderer() -> _Renderer:
+    renderer = _Renderer()
+    # The plugins' own rules (footnotes, definition lists, ...); the defaults stay ours.
+    plugin_rules = markdown().renderer.rules  # type: ignore[attr-defined]
+    renderer.rules.update({k: v for k, v in plugin_rules.items() if k not in renderer.rules})
+    rules: dict[str, Rule] = {
+        "html_block": _as_text,
+        "html_inline": _as_text,
+        "math_inline": _math_inline,
+        "math_inline_double": _math_block,
+        "math_block": _math_block,
+        "math_block_label": _math_block,
+        "math_block_eqno": _math_block,
+        "amsmath": _math_block,
+        "wikilink": _as_text,
+        "embed": _as_text,
+        "hashtag": _hashtag,
+        "front_matter": renderer.nothing,
+        "task_checkbox": renderer.task_checkbox,
+        "image": renderer.image,
+        "callout_open": renderer.callout_open,
+        "admonition_open": renderer.admonition_open,
+        "admonition_title_open": renderer.admonition_title_open,
+        "admonition_title_close": renderer.admonition_title_close,
+        "container_docusaurus_open": renderer.container_docusaurus_open,
+        "tab_open": renderer.tab_open,
+        "details_open": renderer.details_open,
+    }
+    for close in ("callout", "admonition", "container_docusaurus", "tab", "details"):
+        rules[f"{close}_close"] = renderer.block_close
+    renderer.rules.update(rules)
+    return renderer
 
 
 def _highlight(code: str, lang: str, _attrs: str) -> str:
@@ -39,13 +177,24 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
     return highlight_html(code.rstrip("\n"), language_name(lang))
 
 
-def markdown_to_html(markdown: str, *, literal_cloze_text: bool = False) -> str:
+def _options() -> OptionsDict:
+    options = OptionsDict(dict(markdown().options))  # type: ignore[arg-type]
+    options["highlight"] = _highlight
+    return options
+
+
+def markdown_to_html(
+    markdown_text: str, *, literal_cloze_text: bool = False, media: Mapping[str, str] | None = None
+) -> str:
     """Render card Markdown (cloze markers pass through untouched) to an HTML fragment.
 
     ``literal_cloze_text``: the hidden text of each deletion is the user's text, not Anki
     syntax, so a ``::`` in it (``std::vector``) must not become a cloze hint.
+    ``media``: image or audio reference as written → packaged file name (or ``[sound:…]``);
+    references not in it show their alt text (remote ``http(s)`` images stay links).
     """
-    html = _markdown().render(markdown).strip()
+    env: dict[str, Any] = {"media": media or {}}
+    html = _renderer().render(parse(markdown_text, env), _options(), env).strip()
     html = "".join(
         part if _CODE.fullmatch(part) else _ESCAPED_BR.sub("<br>", part)
         for part in _CODE.split(html)
@@ -60,7 +209,8 @@ def markdown_to_html(markdown: str, *, literal_cloze_text: bool = False) -> str:
     return html
 
 
-def markdown_inline_to_html(markdown: str) -> str:
+def markdown_inline_to_html(markdown_text: str) -> str:
     """Render one line of Markdown (a heading, a context line) without block markup."""
-    html: str = _markdown().renderInline(markdown)
-    return html
+    env: dict[str, Any] = {}
+    tokens = markdown().parseInline(markdown_text, env)
+    return _renderer().renderInline(tokens[0].children or [], _options(), env)

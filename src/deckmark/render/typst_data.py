@@ -10,10 +10,14 @@ Block shapes (``t`` names the kind)::
     {"t": "code", "s": str, "lang": str}   {"t": "quote", "blocks": [Block]}
     {"t": "table", "align": [str], "rows": [[[Run]]]}    (first row is the header)
     {"t": "html", "s": str}                {"t": "hr"}
+    {"t": "math", "s": str, "tex": str}    (display math: Typst math, or "" with the TeX shown)
+    {"t": "box", "kind": str, "title": [Run], "blocks": [Block]}
+        (callouts, admonitions, tabs, <details>, definition terms, footnotes)
 
-A run is one leaf of inline text: ``{"t": "text" | "code" | "blank" | "br", "s": str}`` plus
-the flags ``b`` (bold), ``i`` (italic), ``a`` (link text) and ``hl`` (cloze answer), each
-present only when true.
+A run is one leaf of inline text: ``{"t": "text" | "code" | "blank" | "br" | "math", "s": str}``
+plus the flags ``b`` (bold), ``i`` (italic), ``a`` (link text), ``m`` (``==highlight==``) and
+``hl`` (cloze answer), each present only when true. A math run's ``s`` is Typst math (``tex``
+holds the TeX as written; ``s`` is "" when it could not be converted).
 """
 
 from __future__ import annotations
@@ -23,16 +27,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from deckmark.markdown import markdown, parse
 from deckmark.model import CLOZE_RE, Card
 from deckmark.parse.outline import language_name
 
 Block = dict[str, Any]
 Run = dict[str, Any]
-
-_MD = MarkdownIt("commonmark").enable("table")
 
 # Private-use sentinels survive markdown-it untouched, so a cloze deletion can be marked in the
 # Markdown before parsing and recovered from the text tokens afterwards.
@@ -74,7 +76,7 @@ class PrintedCard:
 
 def blocks(markdown: str, blanks: Sequence[str] = ()) -> list[Block]:
     """Parse Markdown into blocks; ``blanks`` are the labels of cloze blank sentinels."""
-    tokens = _MD.parse(markdown)
+    tokens = parse(markdown)
     parsed, _ = _blocks(tokens, 0, len(tokens), _Inline(blanks))
     return parsed
 
@@ -338,7 +340,7 @@ class _Inline:
 
     def __init__(self, blanks: Sequence[str]) -> None:
         self.blanks = blanks
-        self.depth = {"b": 0, "i": 0, "a": 0, "hl": 0}
+        self.depth = {"b": 0, "i": 0, "a": 0, "m": 0, "hl": 0}
         self.in_blank = False
 
     def runs(self, children: Sequence[Token]) -> list[Run]:
@@ -354,9 +356,21 @@ class _Inline:
             elif kind == "hardbreak":
                 out.append({"t": "br", "s": ""})
             elif kind == "image":
-                self.runs(token.children or [])
+                out += self.runs(token.children or [])
+            elif kind in ("wikilink", "embed"):
+                self._text(token.content, "text", out)
+            elif kind == "hashtag":
+                self._text("#" + token.content, "text", out)
+            elif kind == "math_inline":
+                out.append(_math_run(token.content))
+            elif kind == "footnote_ref":
+                self._text(f"[{token.meta.get('id', 0) + 1}]", "text", out)
+            elif kind == "task_checkbox":
+                self._text("☑ " if token.meta.get("checked") else "☐ ", "text", out)
             elif kind.endswith("_open") or kind.endswith("_close"):
-                flag = {"strong": "b", "em": "i", "link": "a"}.get(kind.rsplit("_", 1)[0])
+                flag = {"strong": "b", "em": "i", "link": "a", "mark": "m"}.get(
+                    kind.rsplit("_", 1)[0]
+                )
                 if flag:
                     self.depth[flag] += 1 if kind.endswith("_open") else -1
         return out
@@ -421,6 +435,29 @@ def _blocks(
         elif kind == "hr":
             out.append({"t": "hr"})
             i += 1
+        elif kind in _MATH_BLOCKS:
+            out.append({**_math_run(inline.plain(token.content), display=True), "t": "math"})
+            i += 1
+        elif kind in _TITLED:
+            title = _box_title(token, inline)
+            inner, i = _blocks(tokens, i + 1, end, inline)
+            if kind == "admonition_open" and inner and inner[0]["t"] == "title":
+                title = inner.pop(0)["runs"]
+            out.append({"t": "box", "kind": _TITLED[kind], "title": title, "blocks": inner})
+            i += 1
+        elif kind == "admonition_title_open":
+            out.append({"t": "title", "runs": inline.runs(tokens[i + 1].children or [])})
+            i += 3
+        elif kind == "dt_open":
+            term = inline.runs(tokens[i + 1].children or [])
+            out.append({"t": "par", "runs": [{**r, "b": True} for r in term]})
+            i += 3
+        elif kind in ("dd_open", "footnote_block_open"):
+            inner, i = _blocks(tokens, i + 1, end, inline)
+            if kind == "footnote_block_open":
+                out.append({"t": "hr"})
+            out.append({"t": "quote", "blocks": inner})
+            i += 1
         elif kind in ("bullet_list_open", "ordered_list_open"):
             block, i = _list(tokens, i, end, inline)
             out.append(block)
@@ -434,6 +471,39 @@ def _blocks(
         else:
             i += 1
     return out, i
+
+
+_MATH_BLOCKS = frozenset(
+    {"math_block", "math_block_label", "math_block_eqno", "math_inline_double", "amsmath"}
+)
+_TITLED = {
+    "callout_open": "callout",
+    "admonition_open": "admonition",
+    "container_docusaurus_open": "admonition",
+    "tab_open": "tab",
+    "details_open": "details",
+}
+
+
+def _box_title(token: Token, inline: _Inline) -> list[Run]:
+    """The title of a callout, Docusaurus block, tab or <details> as runs."""
+    if token.type == "callout_open":
+        title = token.meta["title"] or token.meta["kind"].capitalize()
+    elif token.type == "container_docusaurus_open":
+        kind, _, title = token.info.strip().partition(" ")
+        title = title.strip() or kind.capitalize()
+    elif token.type == "tab_open":
+        title = token.meta["title"]
+    elif token.type == "details_open":
+        title = token.meta["summary"]
+    else:
+        return []
+    return inline.runs(markdown().parseInline(title)[0].children or [])
+
+
+def _math_run(tex: str, *, display: bool = False) -> Run:
+    """Math as Typst math when tex2typst converts it; otherwise the TeX, shown verbatim."""
+    return {"t": "math", "s": "", "tex": tex.strip(), "display": display}
 
 
 def _list(tokens: Sequence[Token], i: int, end: int, inline: _Inline) -> tuple[Block, int]:

@@ -1,0 +1,448 @@
+"""The one configured markdown-it instance: the only place that knows Markdown dialects.
+
+The outline parser (notes → sections and blocks) and every renderer (HTML for Anki, Typst data
+for the PDFs, plain text) call :func:`parse`, so what the parser reads and what a card shows
+never disagree. Dialects are markdown-it plugins: mdit-py-plugins where a maintained one exists,
+and small ones here for the rest (Obsidian callouts, highlights, comments, block ids, wikilinks
+and embeds, tags; ``<details>``; MkDocs content tabs; abbreviation definitions).
+
+Token types beyond CommonMark + tables that consumers meet (``meta`` keys in brackets):
+
+- ``front_matter`` (front_matter plugin; ``content`` is the YAML text)
+- ``math_inline`` / ``math_block`` (``content`` is the TeX as written; from ``$…$``,
+  ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``, ```` ```math ```` fences and ``\\begin{…}`` environments)
+- ``callout_open``/``_close`` [kind, title, fold] from ``> [!type] Title``;
+  ``admonition_open``/``_close`` (MkDocs ``!!!``/``???``, admon plugin: meta ``tag``, then an
+  ``admonition_title`` paragraph); ``container_docusaurus_open``/``_close`` (``:::type Title``,
+  ``info`` holds ``type Title``); ``tab_open``/``_close`` [title] (MkDocs ``=== "Tab"``);
+  ``details_open``/``_close`` [summary] (HTML ``<details><summary>``, body parsed as Markdown)
+- ``dl_open``, ``dt_open``, ``dd_open`` (deflist); ``footnote_ref`` and the footnote block
+- ``mark_open``/``_close`` (``==x==``); ``wikilink`` [target, heading, label] (``[[Note|x]]``);
+  ``embed`` [target, heading] (``![[Note#Heading]]``); ``image`` also for ``![[x.png|300]]``
+  [wiki, width]; ``hashtag`` (``#tag``; ``content`` is the tag)
+- ``s_open`` (strikethrough); ``task_checkbox`` [checked] first in a task list item.
+
+Dropped while parsing, so no consumer can show them: ``%%comments%%``, ``^block-ids``,
+``*[ABBR]: …`` definitions (kept in ``env["abbreviations"]``), attribute lists ``{: #id}``.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from functools import cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_cjk_friendly import cjk_friendly, is_cjk
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.amsmath import amsmath_plugin
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+from mdit_py_plugins.texmath import texmath_plugin
+
+__all__ = [
+    "AUDIO_EXTENSIONS",
+    "IMAGE_EXTENSIONS",
+    "SAFE_URL_SCHEMES",
+    "is_cjk",
+    "is_safe_url",
+    "join_lines",
+    "markdown",
+    "math_spans",
+    "parse",
+]
+
+IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp"})
+AUDIO_EXTENSIONS = frozenset({".mp3", ".ogg", ".oga", ".wav", ".m4a", ".flac", ".opus"})
+
+_URL_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+SAFE_URL_SCHEMES = frozenset({"http", "https"})
+"""Links and images may point to the web or, without a scheme, to the deck's own media."""
+
+
+def is_safe_url(url: str) -> bool:
+    """http(s) or a relative reference: never javascript:, data:, file:, vbscript:, ..."""
+    scheme = _URL_SCHEME.match(url.strip())
+    return scheme is None or scheme.group(1).lower() in SAFE_URL_SCHEMES
+
+
+@cache
+def markdown() -> MarkdownIt:
+    """The configured parser (shared, do not add rules to it from elsewhere).
+
+    ``html`` is on so that ``<details>`` and HTML blocks are seen as what they are; renderers
+    decide how HTML tokens are shown (deckmark's show them as text).
+    """
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    # markdown-it leaves a link it refuses as text; its own check allows data:image and mailto.
+    md.validateLink = is_safe_url  # type: ignore[method-assign]
+    md.use(front_matter_plugin)
+    # Currency ("$5 and $10") is not math: no space inside the dollars, no digit after them.
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+    md.use(texmath_plugin, delimiters="brackets")
+    md.use(amsmath_plugin)
+    md.use(deflist_plugin)
+    md.use(footnote_plugin)
+    md.use(attrs_plugin)
+    md.use(admon_plugin)
+    md.use(container_plugin, "docusaurus", validate=_docusaurus_type)
+    md.use(tasklists_plugin)
+    md.use(cjk_friendly)
+    md.block.ruler.before("fence", "comment_block", _comment_block, {"alt": ["paragraph"]})
+    md.block.ruler.before("html_block", "details", _details, {"alt": ["paragraph"]})
+    md.block.ruler.before("fence", "tab", _tab, {"alt": ["paragraph"]})
+    md.block.ruler.before("reference", "abbreviation", _abbreviation, {"alt": ["paragraph"]})
+    md.inline.ruler.before("emphasis", "mark", _mark)
+    md.inline.ruler.before("link", "wikilink", _wikilink)
+    md.inline.ruler.before("text", "comment_inline", _comment_inline)
+    md.inline.ruler.before("text", "hashtag", _hashtag)
+    md.core.ruler.before("inline", "dialect_blocks", _dialect_blocks)
+    md.core.ruler.after("block", "math_fence", _math_fence)
+    md.core.ruler.push("task_checkbox", _task_checkbox)
+    return md
+
+
+def parse(text: str, env: dict[str, Any] | None = None) -> list[Token]:
+    """Tokens of ``text`` (``env`` collects footnotes and abbreviations if given)."""
+    return markdown().parse(text, env if env is not None else {})
+
+
+def join_lines(text: str) -> str:
+    """Lines of one paragraph as one line: a space between them, none between CJK characters."""
+    lines = [line.strip() for line in text.splitlines()]
+    out = ""
+    for line in lines:
+        if not line:
+            continue
+        if out and not (is_cjk(out[-1]) and is_cjk(line[0])):
+            out += " "
+        out += line
+    return out
+
+
+_MATH_SPAN = re.compile(
+    r"\$\$.+?\$\$"
+    r"|(?<![\\$])\$(?=\S)(?:\\.|[^$\\\n])+?(?<=\S)\$(?!\d)"
+    r"|\\\(.+?\\\)|\\\[.+?\\\]",
+    re.DOTALL,
+)
+
+
+def math_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each math span in inline Markdown, as the parser delimits it."""
+    return [m.span() for m in _MATH_SPAN.finditer(text)]
+
+
+# -- containers -------------------------------------------------------------------------------
+
+
+def _docusaurus_type(params: str, *_args: Any) -> bool:
+    return bool(re.match(r"^\w[\w-]*", params.strip()))
+
+
+_CALLOUT = re.compile(r"^\[!([\w-]+)\]([+-]?)[ \t]*(.*)$")
+_BLOCK_ID = re.compile(r"(?:^|[ \t]+)\^[A-Za-z0-9-]+[ \t]*$")
+_ATTR_LIST = re.compile(r"[ \t]*\{:?[ \t]*[#.:][^{}\n]*\}[ \t]*$|[ \t]*\{:[^{}\n]*\}[ \t]*$")
+
+
+def _dialect_blocks(state: StateCore) -> None:
+    """Callouts out of blockquotes; block ids and attribute lists off the ends of blocks."""
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type == "blockquote_open" and i + 2 < len(tokens):
+            inline = tokens[i + 2]
+            if tokens[i + 1].type != "paragraph_open" or inline.type != "inline":
+                continue
+            first, _, rest = inline.content.partition("\n")
+            match = _CALLOUT.match(first.strip())
+            if not match:
+                continue
+            token.type = "callout_open"
+            token.meta = {
+                "kind": match.group(1).lower(),
+                "fold": match.group(2),
+                "title": match.group(3).strip(),
+            }
+            _close_of(tokens, i).type = "callout_close"
+            inline.content = rest
+            if not rest.strip():  # only the marker line: drop the emptied paragraph
+                for j in (i + 1, i + 2, i + 3):
+                    tokens[j].hidden = True
+                    tokens[j].type = "callout_title"
+                    tokens[j].nesting = 0
+    kept: list[Token] = []
+    for token in tokens:
+        if token.type == "inline" and token.content:
+            content = _ATTR_LIST.sub("", _BLOCK_ID.sub("", token.content))
+            token.content = content
+            if not content.strip() and kept and kept[-1].type == "paragraph_open":
+                kept.pop()
+                token.type = "dropped"
+        elif token.type == "paragraph_close" and kept and kept[-1].type == "dropped":
+            kept.pop()
+            continue
+        kept.append(token)
+    state.tokens = [t for t in kept if t.type != "callout_title"]
+
+
+def _close_of(tokens: list[Token], i: int) -> Token:
+    depth = 0
+    for token in tokens[i:]:
+        depth += token.nesting
+        if depth == 0:
+            return token
+    return tokens[-1]
+
+
+def _math_fence(state: StateCore) -> None:
+    """```math fences are display math."""
+    for token in state.tokens:
+        if token.type == "fence" and token.info.strip().lower() in ("math", "latex-math"):
+            token.type = "math_block"
+            token.content = token.content.rstrip("\n")
+
+
+def _task_checkbox(state: StateCore) -> None:
+    """The tasklists plugin's ``<input>`` as a ``task_checkbox`` token (meta: checked)."""
+    for token in state.tokens:
+        for child in token.children or []:
+            if child.type == "html_inline" and "task-list-item-checkbox" in child.content:
+                child.type = "task_checkbox"
+                child.meta = {"checked": 'checked="checked"' in child.content}
+                child.content = ""
+
+
+def _line(state: StateBlock, line: int) -> str:
+    start = state.bMarks[line] + state.tShift[line]
+    return state.src[start : state.eMarks[line]]
+
+
+_DETAILS_OPEN = re.compile(r"<details\b[^>]*>", re.IGNORECASE)
+_DETAILS_ANY = re.compile(r"<(/?)details\b[^>]*>", re.IGNORECASE)
+_SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+
+
+def _details(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """``<details><summary>Q</summary> A </details>``: the body is read as Markdown."""
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    if not _DETAILS_OPEN.match(_line(state, start_line)):
+        return False
+    depth, line = 0, start_line
+    while line < end_line:
+        for match in _DETAILS_ANY.finditer(_line(state, line)):
+            depth += -1 if match.group(1) else 1
+        if depth <= 0:
+            break
+        line += 1
+    if depth > 0:
+        return False  # never closed: leave it to the HTML block rule
+    if silent:
+        return True
+    first = state.bMarks[start_line] + state.tShift[start_line]
+    source = state.src[first : state.eMarks[line]]
+    opening = _DETAILS_OPEN.match(source)
+    assert opening is not None
+    inner = source[opening.end() : source.rfind("</")]
+    summary = ""
+    if found := _SUMMARY.match(inner.lstrip()):
+        summary = _inline_html_text(found.group(1))
+        inner = inner.lstrip()[found.end() :]
+    offset = source[: len(source) - len(inner) - len(source[source.rfind("</") :])].count("\n")
+    token = state.push("details_open", "details", 1)
+    token.meta = {"summary": summary}
+    token.map = [start_line, line + 1]
+    body = textwrap.dedent(inner.strip("\n") if inner.strip() else "")
+    leading = len(inner) - len(inner.lstrip("\n"))
+    if body.strip():
+        nested: list[Token] = []
+        state.md.block.parse(body, state.md, state.env, nested)
+        for child in nested:
+            child.level += state.level
+            if child.map:
+                child.map = [m + start_line + offset + leading for m in child.map]
+        state.tokens.extend(nested)
+    state.push("details_close", "details", -1)
+    state.line = line + 1
+    return True
+
+
+def _inline_html_text(html: str) -> str:
+    """Inline HTML of a summary as Markdown text: ``<code>`` as backticks, other tags dropped."""
+    html = re.sub(r"<code\b[^>]*>(.*?)</code>", r"`\1`", html, flags=re.IGNORECASE | re.DOTALL)
+    html = re.sub(r"</?(?:b|strong)\b[^>]*>", "**", html, flags=re.IGNORECASE)
+    text = " ".join(_TAG.sub("", html).split())
+    return text.replace("****", "").strip()
+
+
+_TAB = re.compile(r'^===[!+]?[ \t]+"([^"\n]*)"[ \t]*$')
+
+
+def _tab(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """MkDocs Material content tabs: ``=== "Title"`` over content indented four spaces."""
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    match = _TAB.match(_line(state, start_line))
+    if not match:
+        return False
+    if silent:
+        return True
+    indent = state.sCount[start_line] + 4
+    line = start_line + 1
+    while line < end_line:
+        blank = state.isEmpty(line)
+        if not blank and state.sCount[line] < indent:
+            break
+        line += 1
+    while line > start_line + 1 and state.isEmpty(line - 1):
+        line -= 1
+    old_indent, old_parent, old_max = state.blkIndent, state.parentType, state.lineMax
+    token = state.push("tab_open", "div", 1)
+    token.meta = {"title": match.group(1)}
+    token.map = [start_line, line]
+    state.blkIndent, state.parentType, state.lineMax = indent, "tab", line
+    state.md.block.tokenize(state, start_line + 1, line)
+    state.blkIndent, state.parentType, state.lineMax = old_indent, old_parent, old_max
+    state.push("tab_close", "div", -1)
+    state.line = line
+    return True
+
+
+_ABBREVIATION = re.compile(r"^\*\[([^\]\n]+)\]:[ \t]*(.*)$")
+
+
+def _abbreviation(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """``*[HTML]: Hyper Text Markup Language`` lines define, and are never shown."""
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    match = _ABBREVIATION.match(_line(state, start_line))
+    if not match:
+        return False
+    if silent:
+        return True
+    state.env.setdefault("abbreviations", {})[match.group(1)] = match.group(2).strip()
+    state.line = start_line + 1
+    return True
+
+
+def _comment_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """Obsidian ``%% … %%`` comment lines (possibly many) are dropped."""
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    first = _line(state, start_line)
+    if not first.startswith("%%"):
+        return False
+    line = start_line
+    if not (len(first) > 2 and first.rstrip().endswith("%%") and len(first.rstrip()) >= 4):
+        line += 1
+        while line < end_line and not _line(state, line).rstrip().endswith("%%"):
+            line += 1
+        if line >= end_line:
+            return False
+    if silent:
+        return True
+    state.line = line + 1
+    return True
+
+
+# -- inline -----------------------------------------------------------------------------------
+
+
+def _mark(state: StateInline, silent: bool) -> bool:
+    """``==highlight==`` as ``mark_open``/``mark_close`` around parsed inline content."""
+    src, start = state.src, state.pos
+    if not src.startswith("==", start) or start + 2 >= state.posMax:
+        return False
+    if src[start + 2] in " \t\n=":
+        return False
+    end = src.find("==", start + 3)
+    while end != -1 and src[end - 1] in " \t\n":
+        end = src.find("==", end + 2)
+    if end == -1 or end + 2 > state.posMax:
+        return False
+    if not silent:
+        state.push("mark_open", "mark", 1).markup = "=="
+        old_max = state.posMax
+        state.pos, state.posMax = start + 2, end
+        state.md.inline.tokenize(state)
+        state.posMax = old_max
+        state.push("mark_close", "mark", -1).markup = "=="
+    state.pos = end + 2
+    return True
+
+
+_WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|#^]*)(?:#([^\[\]\n|]*))?(?:\|([^\[\]\n]*))?\]\]")
+
+
+def _wikilink(state: StateInline, silent: bool) -> bool:
+    """``[[Note#Heading|label]]`` links, ``![[x.png|300]]`` images, ``![[Note]]`` embeds."""
+    if state.src[state.pos] not in "![":
+        return False
+    match = _WIKILINK.match(state.src, state.pos, state.posMax)
+    if not match:
+        return False
+    bang, target, heading, label = match.groups()
+    target, heading, label = target.strip(), (heading or "").strip(), (label or "").strip()
+    suffix = target[target.rfind(".") :].lower() if "." in target else ""
+    if not silent:
+        if bang and suffix in IMAGE_EXTENSIONS | AUDIO_EXTENSIONS:
+            token = state.push("image", "img", 0)
+            width = label if label.isdigit() or re.fullmatch(r"\d+x\d+", label) else ""
+            alt = label if label and not width else target.rsplit("/", 1)[-1]
+            token.attrs = {"src": target, "alt": ""}
+            token.content = alt
+            token.meta = {"wiki": True, "width": width}
+            text = Token("text", "", 0)
+            text.content = alt
+            token.children = [text]
+        elif bang:
+            token = state.push("embed", "", 0)
+            token.meta = {"target": target, "heading": heading}
+            token.content = f"{target} › {heading}" if target and heading else target or heading
+        else:
+            token = state.push("wikilink", "", 0)
+            shown = label or (f"{target} › {heading}" if target and heading else target or heading)
+            token.content = shown.lstrip("^")
+            token.meta = {"target": target, "heading": heading, "label": label}
+    state.pos = match.end()
+    return True
+
+
+def _comment_inline(state: StateInline, silent: bool) -> bool:
+    """``%%comment%%`` inside a line is dropped."""
+    if not state.src.startswith("%%", state.pos):
+        return False
+    end = state.src.find("%%", state.pos + 2)
+    if end == -1 or end + 2 > state.posMax:
+        return False
+    state.pos = end + 2
+    return True
+
+
+_HASHTAG = re.compile(r"#([^\W\d_][\w/-]*|\d+[^\W\d][\w/-]*)")
+
+
+def _hashtag(state: StateInline, silent: bool) -> bool:
+    """Obsidian ``#tag`` (not ``C#``, not ``#1``): a ``hashtag`` token."""
+    pos = state.pos
+    if state.src[pos] != "#" or (pos > 0 and not state.src[pos - 1].isspace()):
+        return False
+    match = _HASHTAG.match(state.src, pos, state.posMax)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("hashtag", "", 0)
+        token.content = match.group(1)
+    state.pos = match.end()
+    return True
