@@ -33,6 +33,7 @@ def _extract(path: Path) -> dict[str, object]:
                 "line": s.source.line,
                 "cards": len(s.card_keys),
                 **({"reason": s.reason} if s.reason else {}),
+                **({"left_out": [str(d) for d in s.left_out]} if s.left_out else {}),
             }
             for s in result.sections
         ],

@@ -140,6 +140,8 @@ class Section:
     """Why the section made no card (empty section, contents list, ...), if it made none."""
     covered_by: tuple[str, ...] = ()
     """Keys of hand-written cards that declare ``covers:`` this section."""
+    left_out: tuple[Diagnostic, ...] = ()
+    """Candidates the recipes made no card from (``reason: text``), to write by hand."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

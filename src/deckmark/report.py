@@ -28,6 +28,9 @@ def coverage_report(deck: Deck) -> str:
         else:
             status = f"no cards: {section.reason or 'no content'}"
         lines.append(f"  {title:<62} {status}  [line {section.source.line}]")
+        for left in section.left_out:
+            where = f"line {left.location.line}"
+            lines.append(f"  {indent}  left for a hand-written card ({where}): {left.message}")
     written = [c for c in deck.cards if c.kind.value == "written"]
     if written:
         files = Counter(c.source.path for c in written)

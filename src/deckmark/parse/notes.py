@@ -147,7 +147,8 @@ class NotesExtractor:
                 reason = "empty section"
                 self.notes.warn(section.source, f"empty section '{section.title}' makes no card")
             else:
-                reason = "no card could be made"
+                reasons = sorted({left.message.split(":", 1)[0] for left in out.left_out})
+                reason = "no card could be made" + (f" ({', '.join(reasons)})" if reasons else "")
                 self.notes.warn(
                     section.source, f"no card could be made from section '{section.title}'"
                 )
@@ -156,6 +157,7 @@ class NotesExtractor:
             source=section.source,
             card_keys=tuple(c.key for c in made),
             reason=reason,
+            left_out=tuple(out.left_out),
         )
 
     # -- topics ------------------------------------------------------------------------------

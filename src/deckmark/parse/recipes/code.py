@@ -11,6 +11,11 @@ from deckmark.parse.recipes import comments
 from deckmark.parse.recipes import phrasing as ph
 from deckmark.parse.recipes.collector import SectionCards, fence
 
+_BLOCK_CARD_MAX_FACTS = 8
+"""A "what does each line do?" card over more commented lines is too long to answer."""
+_GROUP_MIN = 3
+"""Restating lines under one key, from this many, become one card listing them."""
+
 
 def code_cards(
     out: SectionCards,
@@ -22,7 +27,17 @@ def code_cards(
     facts = comments.extract(block.code, block.lang)
     noun, where = code_nouns(block)
     source = block.source
-    if facts.explained and block_card:
+    teaching: list[comments.CommentedCode] = []
+    restating: dict[tuple[str, ...], list[comments.CommentedCode]] = {}
+    for fact in facts.explained:
+        line_source = SourceLocation(path=source.path, line=source.line + block.fenced + fact.line)
+        if names_own_part(fact):
+            out.leave_out(line_source, "comment names a part of this example", fact.comment)
+        elif comments.restates_line(fact.code, fact.comment, block.lang):
+            restating.setdefault(fact.parents, []).append(fact)
+        else:
+            teaching.append(fact)
+    if teaching and block_card and len(teaching) <= _BLOCK_CARD_MAX_FACTS:
         out.add(
             CardKind.CODE,
             f"{subject.name}: what does each line of this {noun.split(' ')[0]} example do?\n\n"
@@ -30,7 +45,9 @@ def code_cards(
             fence(block.code, block.lang),
             source,
         )
-    for fact in facts.explained:
+    for parents, group in restating.items():
+        _restating_group(out, block, where, parents, group)
+    for fact in teaching:
         line_source = SourceLocation(path=source.path, line=source.line + block.fenced + fact.line)
         snippet = textwrap.dedent(fact.code)
         words = fact.comment.split()
@@ -65,11 +82,8 @@ def code_cards(
             thing = noun + ("s" if plural else "")
             question = f"Which {thing} {verb_form} {tail}?".replace("  ", " ")
         else:
-            comment = ph.strip_end_punctuation(fact.comment)
-            if this_is := re.match(r"^this is\s+(.+)$", comment, flags=re.I):
-                question = f"{where}, which line defines {this_is.group(1)}?"
-            else:
-                question = f"{where}, which line is described as “{comment}”?"
+            # "Which line is described as “PostgreSQL username”?" asks for trivia: no reverse.
+            continue
         out.add(CardKind.CODE, question, fence(answer_code, block.lang), line_source)
     for output in facts.outputs:
         line_source = SourceLocation(
@@ -87,6 +101,38 @@ def code_cards(
             output.output,
             line_source,
         )
+
+
+def names_own_part(fact: comments.CommentedCode) -> bool:
+    """``web:  # This is the Django application container``: names this example's own part."""
+    return bool(re.match(r"^[\w.-]+:$", fact.code)) and bool(
+        re.match(r"^this is\b", fact.comment, re.I)
+    )
+
+
+def _restating_group(
+    out: SectionCards,
+    block: CodeBlock,
+    where: str,
+    parents: tuple[str, ...],
+    group: list[comments.CommentedCode],
+) -> None:
+    """Lines whose comments only restate them: one list card for a run, nothing for a few."""
+    first = SourceLocation(
+        path=block.source.path, line=block.source.line + block.fenced + group[0].line
+    )
+    # A run that configures one thing (POSTGRES_DB, POSTGRES_USER, ...) is worth one card;
+    # a mix (DATABASE_NAME, REDIS_PORT) is this example's own settings.
+    prefixes = {re.split(r"[_.=:]", fact.code.lstrip("- "), maxsplit=1)[0] for fact in group}
+    if len(group) < _GROUP_MIN or not parents or len(prefixes) != 1:
+        for fact in group:
+            line = SourceLocation(path=first.path, line=first.line + fact.line - group[0].line)
+            out.leave_out(line, "comment restates the line", f"{fact.code}  # {fact.comment}")
+        return
+    owner = f" `{parents[-2]}`" if len(parents) > 1 else ""
+    question = f"{where}, what does{owner} set under `{parents[-1]}`? ({len(group)})"
+    answer = "\n".join(f"- `{fact.code.lstrip('- ')}`: {fact.comment}" for fact in group)
+    out.add(CardKind.CODE, question, answer, first)
 
 
 def code_nouns(block: CodeBlock) -> tuple[str, str]:

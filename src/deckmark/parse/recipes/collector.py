@@ -53,6 +53,8 @@ class TopicState:
     """("Docker", "benefits") under a heading that names a closed list."""
     defined: bool
     """The section's defining sentence has been read (only the first statement can define)."""
+    about_subject: bool = False
+    """The last statement was about the subject, so a leading "It"/"They" means the subject."""
     kind: CardKind = CardKind.FACT
 
 

@@ -195,3 +195,53 @@ def extract(code: str, lang: str) -> CodeFacts:
         outputs=tuple(outputs),
         uncommented="\n".join(uncommented).strip("\n"),
     )
+
+
+# Words that say nothing a line does not already say ("Use the official PostgreSQL 15 image").
+_GENERIC_WORDS = {
+    "a", "an", "the", "of", "to", "for", "in", "on", "at", "is", "are", "this", "that", "be",
+    "by", "as", "and", "or", "with", "its", "it", "our", "my", "your", "here", "use", "uses",
+    "using", "set", "sets", "specify", "specifies", "define", "defines", "default", "official",
+    "name", "value", "enable", "enables", "mode",
+}  # fmt: skip
+# Abbreviations in identifiers and the words comments spell them with.
+_SPELLED_OUT = {
+    "db": "database", "env": "environment", "dir": "directory", "pwd": "password",
+    "pass": "password", "conf": "configuration", "config": "configuration",
+    "repo": "repository", "num": "number", "auth": "authentication", "img": "image",
+}  # fmt: skip
+_YAML_KEY = re.compile(r"^\s*-?\s*([a-z][a-z0-9_.-]*)\s*:(?:\s|$)")
+
+
+def _identifier_parts(code: str) -> set[str]:
+    parts: set[str] = set()
+    for word in re.findall(r"[A-Za-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", code)):
+        lower = word.lower()
+        parts.add(lower)
+        if lower in _SPELLED_OUT:
+            parts.add(_SPELLED_OUT[lower])
+    return parts
+
+
+def restates_line(code: str, comment: str, lang: str) -> bool:
+    """The comment only restates the line's own names and values.
+
+    ``DATABASE_USER=postgres  # PostgreSQL username`` teaches nothing the line does not show.
+    The line's vocabulary word is not counted as restated: a Dockerfile instruction or a
+    lower-case YAML key is what a learner learns (``ENV ...  # Set environment variables``).
+    """
+    line = code.strip()
+    if lang in ("dockerfile", "docker"):
+        line = line.partition(" ")[2]
+    elif lang in ("yaml", "yml") and (key := _YAML_KEY.match(line)):
+        line = line[key.end() :]
+    names = _identifier_parts(line)
+    said = [w for w in re.findall(r"[a-z0-9]+", comment.lower()) if w not in _GENERIC_WORDS]
+
+    def restated(word: str) -> bool:
+        return any(
+            word == name or (min(len(word), len(name)) >= 3 and word.startswith(name))
+            for name in names
+        )
+
+    return bool(said) and all(map(restated, said))

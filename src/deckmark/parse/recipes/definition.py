@@ -23,7 +23,7 @@ def from_key_value(
 ) -> bool:
     """``Subject: definition`` (the section's own subject) or ``**Term**: definition``."""
     if key.lower() == state.subject.name.lower() and not state.defined:
-        state.defined = True
+        state.defined = state.about_subject = True
         out.add(CardKind.DEFINITION, state.subject.what_is(), value, source)
         return True
     if bold and state.keyword is None:
@@ -42,5 +42,6 @@ def from_sentence(
     answer = ph.definition_answer(sentence, state.subject.name)
     if answer:
         out.add(CardKind.DEFINITION, state.subject.what_is(), answer, source)
+        state.about_subject = True
         return True
     return False

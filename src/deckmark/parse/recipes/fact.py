@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from deckmark.model import CardKind, SourceLocation
+from deckmark.model import SourceLocation
 from deckmark.parse.recipes import definition
 from deckmark.parse.recipes import phrasing as ph
 from deckmark.parse.recipes.collector import SectionCards, TopicState, has_braces
@@ -31,7 +31,7 @@ def statements(out: SectionCards, text: str, source: SourceLocation, state: Topi
         return
     for sentence in ph.split_sentences(text):
         if not definition.from_sentence(out, sentence, source, state):
-            fact(out, sentence, source, state.subject, state.kind)
+            fact(out, sentence, source, state)
 
 
 def key_value(
@@ -47,19 +47,59 @@ def key_value(
     out.add(state.kind, question, ph.capitalise(value), source)
 
 
-def fact(
-    out: SectionCards,
-    sentence: str,
-    source: SourceLocation,
-    subject: ph.Subject,
-    kind: CardKind = CardKind.FACT,
-) -> None:
-    sentence = ph.with_subject(sentence.strip(), subject)
-    cloze = cloze_marked_spans(sentence) or cloze_clause(sentence)
+def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicState) -> None:
+    """A cloze on what one sentence teaches, or nothing (left out, with the reason)."""
+    sentence = sentence.strip()
+    pronoun = ph.starts_with_pronoun(sentence)
+    certain = state.about_subject
+    sentence = ph.with_subject(sentence, state.subject, antecedent_certain=certain)
+    state.about_subject = (pronoun and certain) or bool(
+        ph.starts_with_subject(sentence, state.subject.name)
+    )
+    cloze = cloze_marked_spans(sentence)
     if cloze is None:
-        out.notes.warn(source, f"no card could be phrased from: {sentence}")
-        return
-    out.add(kind, cloze, "", source)
+        clause = ph.split_clause(sentence) if not has_braces(sentence) else None
+        reason = "no clear deletion" if clause is None else vague_deletion(clause)
+        if clause is not None and not reason:
+            cloze = clause_cloze(clause)
+        else:
+            cloze = cloze_last_clause(sentence) or cloze_name(sentence, state.subject)
+        if cloze is None:
+            out.leave_out(source, reason or "no clear deletion", sentence)
+            return
+    out.add(state.kind, cloze, "", source)
+
+
+def cloze_last_clause(sentence: str) -> str | None:
+    """ "ENTRYPOINT stays in place; the arguments can come {{c1::from CMD or docker run}}."."""
+    head, separator, last = sentence.rpartition("; ")
+    if not separator:
+        return None
+    cloze = cloze_clause(last)
+    return f"{head}{separator}{cloze}" if cloze else None
+
+
+_NAME = re.compile(
+    r"(?<![\w`*\[])(?:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]+|[A-Z]{2,}\w*|\d[\d.,:]*\d|\d)(?![\w`*])"
+)
+"""A name or number: "Github", "PostgreSQL", "HTTPS", "5432", "3.11"."""
+
+
+def cloze_name(sentence: str, subject: ph.Subject) -> str | None:
+    """The one name or number a sentence mentions besides its subject: "Docker Hub is like
+    {{c1::Github}} for docker images"; None when there are none or several."""
+    if has_braces(sentence) or "`" in sentence or "](" in sentence:
+        return None
+    own = {w.lower() for w in ph.words(subject.name)}
+    found = [
+        m
+        for m in _NAME.finditer(sentence)
+        if m.start() > 0 and m.group(0).lower() not in own and m.group(0) != "I"
+    ]
+    if len(found) != 1:
+        return None
+    name = found[0]
+    return f"{sentence[: name.start()]}{{{{c1::{name.group(0)}}}}}{sentence[name.end() :]}"
 
 
 def cloze_marked_spans(sentence: str) -> str | None:
@@ -85,8 +125,32 @@ def cloze_marked_spans(sentence: str) -> str | None:
     return "".join(pieces)
 
 
-def cloze_clause(sentence: str) -> str | None:
-    clause = ph.split_clause(sentence)
-    if clause is None or has_braces(sentence):
-        return None
+MAX_DELETION_WORDS = 8
+"""A longer unmarked deletion is "the rest of the sentence", not something to recall."""
+
+
+def vague_deletion(clause: ph.Clause) -> str | None:
+    """Why hiding the clause's object would make a vague card, or None if it is clear.
+
+    "We collect [...]" (the rest of a long sentence), "Memory is [...]": a learner cannot tell
+    what is asked. Marked spans are never vague: the author chose them.
+    """
+    hidden = len(ph.words(clause.tail))
+    shown = len(ph.words(f"{clause.subject} {clause.verb}"))
+    if hidden > MAX_DELETION_WORDS:
+        return "no clear deletion (the blank would hide a long tail)"
+    if shown <= 3 and hidden > 4 and not clause.trailer.strip(" .!;"):
+        return "no clear deletion (the blank would hide the rest of the sentence)"
+    return None
+
+
+def clause_cloze(clause: ph.Clause) -> str:
     return f"{clause.subject} {clause.verb} {{{{c1::{clause.tail}}}}}{clause.trailer}".strip()
+
+
+def cloze_clause(sentence: str) -> str | None:
+    """A cloze on the object of ``sentence``, if it is a clear deletion."""
+    clause = ph.split_clause(sentence)
+    if clause is None or has_braces(sentence) or vague_deletion(clause):
+        return None
+    return clause_cloze(clause)

@@ -38,7 +38,7 @@ def list_card(
         owner, noun = owner_noun
         question = f"What are the {noun} of {owner}? ({count})"
     else:
-        question = ph.list_question(label, state.subject, count)
+        question = ph.list_question(label, state.subject, count, certain=state.about_subject)
 
     def marker(n: int) -> str:
         return f"{n}." if block.ordered else "-"

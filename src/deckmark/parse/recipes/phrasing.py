@@ -35,8 +35,35 @@ _MODALS = {
     "can't",
 }
 _CONJUNCTIONS = {"because", "when", "if", "although", "since", "while", "as", "so", "but"}
-# Sentence openers that are not a subject: "Because it ...", "Suitable for ...".
-_NOT_SUBJECTS = _CONJUNCTIONS | {"and", "or", "suitable", "useful", "used", "good", "better"}
+_PREPOSITIONS = {
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "by",
+    "from",
+    "to",
+    "after",
+    "before",
+    "during",
+    "under",
+    "unlike",
+    "like",
+    "without",
+    "within",
+    "inside",
+    "once",
+    "here",
+    "there",
+}
+# Sentence openers that are not a subject: "Because it ...", "Suitable for ...", "In Windows ...".
+_NOT_SUBJECTS = (
+    _CONJUNCTIONS
+    | _PREPOSITIONS
+    | {"and", "or", "suitable", "useful", "used", "good", "better", "also", "then", "now"}
+)
+_DETERMINERS = _ARTICLES | {"each", "every", "this", "that", "its", "their", "our", "your", "my"}
 _COPULAS = {"is", "are", "was", "were"}
 _VERBS = {
     "add",
@@ -377,6 +404,9 @@ def split_clause(sentence: str) -> Clause | None:
             continue  # a noun-phrase subject needs at least one word
         if not bare or "`" in token or "*" in token or token.endswith((",", ";", ":")):
             continue
+        # "A Block Formatting Context", "the build": a noun inside the subject, not its verb.
+        if index > 0 and (bare[:1].isupper() or tokens[index - 1].lower() in _DETERMINERS):
+            continue
         lower = bare.lower()
         plausible_verb = is_verb(bare) or (
             index > 0
@@ -426,16 +456,39 @@ def _split_trailer(tail: str) -> tuple[str, str]:
         cut = sentence_end.start()
     if (example := _EXAMPLE_MARKERS.search(tail[:cut])) is not None and example.start() > 0:
         cut = example.start()
+    cut = min(cut, _clause_break(tail[:cut]))
     main = tail[:cut].rstrip()
     trailer = tail[cut:]
     stripped = main.rstrip(".!;,")
     return stripped, main[len(stripped) :] + trailer
 
 
-def with_subject(sentence: str, subject: Subject) -> str:
+_RELATIVE = re.compile(r",?\s+(?:where|which|whose|who)\s|;\s")
+
+
+def _clause_break(tail: str) -> int:
+    """Where the object ends and another clause begins: "an environment| where ...", "the
+    container| and execute commands", "in place|; the arguments ...". ``len(tail)`` if none."""
+    cut = len(tail)
+    if (relative := _RELATIVE.search(tail)) is not None and relative.start() > 0:
+        cut = relative.start()
+    for joined in re.finditer(r"\s+and\s+(\w+)", tail[:cut]):
+        if joined.start() > 0 and is_verb(joined.group(1)) and "`" not in tail[: joined.start()]:
+            return joined.start()
+    return cut
+
+
+def starts_with_pronoun(sentence: str) -> bool:
+    return sentence.partition(" ")[0].lower() in ("it", "they")
+
+
+def with_subject(sentence: str, subject: Subject, *, antecedent_certain: bool = True) -> str:
     """Give a subjectless statement its subject: "Supports classes." under Python →
     "Python supports classes."; "Suitable for web apps" → "A container is suitable for web apps".
-    Pronouns ("It is ...") are replaced by the subject; anything else is left as written."""
+    A leading "It"/"They" becomes the subject only when ``antecedent_certain`` (the pronoun
+    continues statements about the subject); anything else is left as written."""
+    if starts_with_pronoun(sentence) and not antecedent_certain:
+        return sentence
     sentence = replace_leading_pronoun(sentence, subject)
     first, _, rest = sentence.partition(" ")
     lower = first.lower()
@@ -505,20 +558,56 @@ def strip_end_punctuation(text: str) -> str:
     return text.rstrip().rstrip(".;:").rstrip()
 
 
-def list_question(label: str, subject: Subject, count: int) -> str:
-    """The question of a closed list under ``label:`` ("It contains:" over 4 items)."""
-    label = label.strip().rstrip(":").strip()
+def is_question_text(text: str) -> bool:
+    """Ends with a question mark, in any script ("?" or the full-width "？")."""
+    return text.rstrip().rstrip(":：").rstrip().endswith(("?", "？"))
+
+
+def reads_as_noun_phrase(label: str) -> bool:
+    """ "Benefits", "Steps to commit", "Key features": a short name for what the list holds.
+
+    Not a sentence fragment ("shortly, it runs git diff twice"), not a clause with a verb.
+    """
     label_words = label.split()
-    if label_words and label_words[0].lower() in _PRONOUNS and len(label_words) >= 2:
+    return (
+        0 < len(label_words) <= 5
+        and re.fullmatch(r"[A-Za-z][A-Za-z '&/-]*", label) is not None
+        and label_words[0].lower() not in _PRONOUNS | _PERSONAL | _ARTICLES
+        and not is_verb(label_words[0])
+        and not any(w.lower() in _COPULAS | _MODALS for w in label_words)
+    )
+
+
+def list_question(
+    label: str, subject: Subject, count: int, *, certain: bool = True, english: bool = True
+) -> str:
+    """The question of a closed list under ``label:`` ("It contains:" over 4 items).
+
+    A question label is asked as written; "It contains:" becomes "What does a Docker image
+    contain?" only when "It" certainly means the subject; a noun-phrase label gives "Docker:
+    what are the benefits?"; anything else is shown as written after the heading.
+    """
+    label = label.strip().rstrip(":：").strip()
+    label_words = label.split()
+    if is_question_text(label):
+        return f"{label} ({count})"
+    if (
+        english
+        and certain
+        and 2 <= len(label_words) <= 5
+        and label_words[0].lower() in _PRONOUNS
+        and re.fullmatch(r"[A-Za-z ]+", label)
+    ):
         verb, rest = label_words[1], " ".join(label_words[2:])
         if verb.lower() in _COPULAS:
             return f"{subject.what_is()[:-1]} {rest}? ({count})".replace("  ", " ")
-        rest_text = f" {lower_first(rest)}" if rest else ""
-        aux = "do" if subject.plural else "does"
-        return f"What {aux} {subject.phrase} {base_form(verb).lower()}{rest_text}? ({count})"
-    if label_words and not is_verb(label_words[0]):
+        if is_verb(verb) or verb.lower().endswith("s"):
+            rest_text = f" {lower_first(rest)}" if rest else ""
+            aux = "do" if subject.plural else "does"
+            return f"What {aux} {subject.phrase} {base_form(verb).lower()}{rest_text}? ({count})"
+    if english and reads_as_noun_phrase(label):
         return f"{subject.name}: what are the {lower_first(label)}? ({count})"
-    return f"{subject.name} › {label}? ({count})"
+    return f"{subject.name} › {label} … ({count})"
 
 
 _KEYWORD_LISTS = (
