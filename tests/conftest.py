@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -110,3 +115,98 @@ def unsafe_markup(field: str) -> list[str]:
     parser.feed(field)
     parser.close()
     return parser.found
+
+
+ANKICONNECT_PYTHON_ENV = "DECKMARK_ANKICONNECT_PYTHON"
+ANKICONNECT_VENV = ROOT / ".venv-ankiconnect"
+
+
+def _ankiconnect_python() -> Path:
+    """The Python (3.12+) that has anki-connect-server and httpx installed (.ci/run makes it)."""
+    configured = os.environ.get(ANKICONNECT_PYTHON_ENV)
+    python = Path(configured) if configured else ANKICONNECT_VENV / "bin" / "python"
+    if not python.is_file():
+        pytest.fail(
+            f"no anki-connect-server for the push tests: {python} does not exist. Run .ci/run, "
+            f"or: python3.12 -m venv {ANKICONNECT_VENV} && {ANKICONNECT_VENV}/bin/pip install "
+            f"anki-connect-server==0.5.0 httpx (or set {ANKICONNECT_PYTHON_ENV})",
+            pytrace=False,
+        )
+    return python
+
+
+class AnkiConnectServer:
+    """anki-connect-server on a free loopback port with its own collection file."""
+
+    def __init__(self, python: Path, collection: Path, log: Path) -> None:
+        self.python = python
+        self.collection = collection
+        self.log = log
+        self.port = 0
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        with socket.socket() as probe:  # a port nobody uses right now
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        env = {
+            **os.environ,
+            "ANKICONNECT_PORT": str(self.port),
+            "ANKICONNECT_BIND": "127.0.0.1",
+            "ANKICONNECT_COLLECTION_PATH": str(self.collection),
+        }
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(self.python), str(ROOT / "tests" / "ankiconnect_server.py")],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.collection.parent,
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"anki-connect-server exited: {self.log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        pytest.fail(f"anki-connect-server did not start in 60 s: {self.log.read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        """Stop the server (by its process id) so the collection file can be opened."""
+        if self.process is None:
+            return
+        os.kill(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.process = None
+
+    def invoke(self, action: str, **params: Any) -> Any:
+        """One AnkiConnect action, for tests that act as the user in Anki."""
+        from deckmark.sync.client import AnkiConnect
+
+        return AnkiConnect(self.url).invoke(action, **params)
+
+
+@pytest.fixture
+def ankiconnect(tmp_path: Path) -> Iterator[AnkiConnectServer]:
+    """A running AnkiConnect-compatible server with an empty collection (real Anki engine)."""
+    folder = tmp_path / "anki"
+    folder.mkdir()
+    server = AnkiConnectServer(
+        _ankiconnect_python(), folder / "collection.anki2", folder / "server.log"
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

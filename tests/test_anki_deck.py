@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from deckmark.build import build
+from deckmark.exporters.anki import strip_marker
 from tests.conftest import import_apkg, read_notes
 
 NINE_TOPICS = (
@@ -34,7 +35,7 @@ def _text(html: str, code: bool = False) -> str:
 
 
 def _source_line(note: dict[str, Any]) -> tuple[str, int]:
-    path, line = note["fields"]["Source"].rsplit(":", 1)
+    path, line = strip_marker(note["fields"]["Source"]).rsplit(":", 1)
     return path, int(line)
 
 
@@ -214,5 +215,5 @@ def test_notes_in_other_styles__import_cleanly_and_keep_user_syntax(
     # "::" is not read as a cloze hint: the whole name is the answer, shown as the user wrote it.
     assert "<code>std::vector</code>" in html.unescape(card["answer"])
     # Text before the first heading and indented code keep their lines in the Source field.
-    sources = {n["fields"]["Source"].rsplit(":", 1)[1] for n in imported}
-    assert {"1", "55"} <= sources
+    sources = {_source_line(n)[1] for n in imported}
+    assert {1, 55} <= sources

@@ -5,12 +5,16 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from deckmark import __version__
 from deckmark.errors import DeckmarkError, InputError
 from deckmark.model import Diagnostic
+
+if TYPE_CHECKING:
+    from deckmark.sync.plan import PushPlan
 
 PATHS = click.argument(
     "paths", nargs=-1, type=click.Path(path_type=Path, exists=False, dir_okay=True)
@@ -168,3 +172,96 @@ def diff(paths: tuple[Path, ...]) -> None:
             click.echo()
         click.echo(format_changes(deck.name, result), nl=False)
         _echo_warnings(result.warnings)
+
+
+@cli.command()
+@PATHS
+@click.option(
+    "--url", help="AnkiConnect's address. Default: the config file's, else 127.0.0.1:8765."
+)
+@click.option("--key", help="AnkiConnect's API key, if you set one in the add-on's config.")
+@click.option("--dry-run", is_flag=True, help="Show what the push would do; change nothing.")
+@click.option("--yes", "-y", is_flag=True, help="Delete removed cards' notes without asking.")
+@click.option("--force", is_flag=True, help="Overwrite notes that were edited in Anki.")
+def push(
+    paths: tuple[Path, ...], url: str | None, key: str | None, dry_run: bool, yes: bool, force: bool
+) -> None:
+    """Sync decks into a running Anki through AnkiConnect: add, update, move, delete notes.
+
+    Only notes deckmark made are touched; notes edited in Anki are reported, not overwritten.
+
+    \b
+    Examples:
+      deckmark push cards/docker --dry-run
+      deckmark push cards/docker --yes
+    """
+    import sys
+
+    from deckmark.config import load_config
+    from deckmark.sync.apply import apply_plan
+    from deckmark.sync.client import DEFAULT_URL, AnkiConnect
+    from deckmark.sync.plan import Action
+    from deckmark.sync.push import prepare_push
+
+    with user_errors():
+        config = load_config()
+        client = AnkiConnect(url or config.anki_url or DEFAULT_URL, key or config.anki_key)
+        prepared = prepare_push(
+            list(paths), client, force=force, dry_run=dry_run, source_link=config.source_link
+        )
+    _echo_warnings(prepared.warnings)
+    for plan in prepared.plans:
+        for change in plan.of(Action.CONFLICT):
+            differs = f" (differs: {', '.join(change.differs)})" if change.differs else ""
+            click.echo(
+                f"conflict: {change.label}: {change.detail}{differs}; kept Anki's version, "
+                "--force overwrites",
+                err=True,
+            )
+        if dry_run:
+            for change in plan.changes:
+                if change.action is not Action.CONFLICT:
+                    where = f" -> {change.deck}" if change.action is Action.MOVE else ""
+                    click.echo(f"{change.action.value:8} {change.label}{where}")
+            click.echo(_push_summary(plan, dry_run=True))
+            continue
+        deletions = plan.of(Action.DELETE)
+        for change in deletions:
+            click.echo(f"delete   {change.label}")
+        delete = yes
+        if deletions and not yes and sys.stdin.isatty():
+            delete = click.confirm(f"Delete these {len(deletions)} notes from Anki?", err=True)
+        with user_errors():
+            result = apply_plan(
+                client, plan, delete=delete, now=prepared.now, source_link=config.source_link
+            )
+        if result.deletions_skipped:
+            click.echo(
+                f"warning: {plan.deck.name}: {result.deletions_skipped} notes not deleted "
+                "(rerun with --yes to delete them)",
+                err=True,
+            )
+        click.echo(_push_summary(plan, dry_run=False, deleted=result.deleted))
+
+
+def _push_summary(plan: PushPlan, dry_run: bool, deleted: int | None = None) -> str:
+    """One line per deck: what the push did (or would do)."""
+    from deckmark.sync.plan import Action
+
+    verbs = {
+        Action.ADD: "add",
+        Action.UPDATE: "update",
+        Action.MOVE: "move",
+        Action.DELETE: "delete",
+    }
+    parts = []
+    for action, verb in verbs.items():
+        n = deleted if action is Action.DELETE and deleted is not None else len(plan.of(action))
+        parts.append(f"{verb} {n}" if dry_run else f"{verb.rstrip('e')}ed {n}")
+    text = f"{plan.deck.name}: {'would ' if dry_run else ''}{', '.join(parts)}; "
+    text += f"{plan.unchanged} unchanged"
+    if plan.of(Action.CONFLICT):
+        text += f", {len(plan.of(Action.CONFLICT))} conflicts kept"
+    if plan.unlinked:
+        text += f"; {plan.unlinked} notes of deckmark's note types without a push marker left alone"
+    return text

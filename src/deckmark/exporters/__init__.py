@@ -22,6 +22,8 @@ class ExportOptions:
     paper: Literal["a4", "letter"] = "a4"
     duplex: Literal["long", "short", "none"] = "long"
     """How the printed sheet is flipped; ``none`` prints fronts and backs as separate files."""
+    source_link: str | None = None
+    """URL template that turns each card's source line into a link (deckmark.render.source_link)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from deckmark.model import Card, CardKind, Deck
 from deckmark.output import write_atomic
 from deckmark.render.highlight import highlight_css
 from deckmark.render.html import markdown_inline_to_html, markdown_to_html
+from deckmark.render.source_link import source_html
 
 PACKAGE_TIMESTAMP = 1_700_000_000
 """Fixed, non-zero: a zero timestamp gives a note id 0, which Anki treats as "no id"."""
@@ -175,32 +178,82 @@ def card_tags(card: Card) -> list[str]:
     return [*card.tags, f"deckmark::{card.kind.value}"]
 
 
-def card_fields(card: Card) -> list[str]:
-    """The note's fields as HTML, in note-type order."""
+BASIC_FIELDS = ("Front", "Back", "Context", "Source", "Reverse")
+CLOZE_FIELDS = ("Text", "Prompt", "Extra", "Context", "Source")
+
+# Push finds deckmark's notes in Anki by this marker at the end of the Source field: the note's
+# GUID (AnkiConnect can neither read nor search GUIDs) and a hash of the fields as deckmark
+# wrote them (so an edit made in Anki is seen as one). It lives in an existing field because
+# adding a field to a note type makes Anki fork it on the next .apkg import.
+_MARKER = '<span class="dm-id" data-deckmark="{guid} {digest}"></span>'
+_MARKER_RE = re.compile(r'<span class="dm-id" data-deckmark="([^" ]+) ([0-9a-f]+)"></span>')
+
+
+def field_names(card: Card) -> tuple[str, ...]:
+    return CLOZE_FIELDS if card.is_cloze else BASIC_FIELDS
+
+
+def card_fields(card: Card, source_link: str | None = None) -> list[str]:
+    """The note's fields as HTML, in note-type order, with the push marker in Source."""
     context = " › ".join(markdown_inline_to_html(part) for part in card.context[-2:])
-    source = html.escape(str(card.source))
+    source = source_html(card.source, source_link)
     if card.is_cloze:
-        return [
+        fields = [
             markdown_to_html(card.front, literal_cloze_text=card.kind is not CardKind.WRITTEN),
             markdown_to_html(card.prompt) if card.prompt else "",
             markdown_to_html(card.back) if card.back else "",
             context,
             source,
         ]
-    return [
-        markdown_to_html(card.front),
-        markdown_to_html(card.back),
-        context,
-        source,
-        "y" if card.reverse else "",
-    ]
+    else:
+        fields = [
+            markdown_to_html(card.front),
+            markdown_to_html(card.back),
+            context,
+            source,
+            "y" if card.reverse else "",
+        ]
+    index = field_names(card).index("Source")
+    marker = _MARKER.format(guid=html.escape(card.guid, quote=True), digest=fields_digest(fields))
+    fields[index] += marker
+    return fields
+
+
+def fields_digest(fields: Sequence[str]) -> str:
+    """A short hash of a note's field values, the push marker left out."""
+    text = "\x1f".join(strip_marker(value) for value in fields)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def strip_marker(value: str) -> str:
+    return _MARKER_RE.sub("", value)
+
+
+def read_marker(source_field: str) -> tuple[str, str] | None:
+    """The (GUID, fields digest) deckmark stored in a Source field, if it carries one."""
+    match = _MARKER_RE.search(source_field)
+    return (html.unescape(match.group(1)), match.group(2)) if match else None
 
 
 def export_apkg(deck: Deck, out_dir: Path, options: ExportOptions) -> Export:
     """Write ``<out_dir>/<deck.slug>.apkg``."""
+    path = out_dir / f"{deck.slug}.apkg"
+    write_apkg(deck, deck.cards, path, source_link=options.source_link)
+    return Export(paths=(path,))
+
+
+def write_apkg(
+    deck: Deck,
+    cards: Sequence[Card],
+    path: Path,
+    *,
+    source_link: str | None = None,
+    note_mod: int | None = None,
+) -> None:
+    """Write ``cards`` of ``deck`` as a package; ``note_mod`` overrides every note's mod time."""
     basic, cloze = _basic_model(), _cloze_model()
     decks: dict[str, genanki.Deck] = {deck.name: genanki.Deck(deck_id(deck.name), deck.name)}
-    for card in deck.cards:
+    for card in cards:
         if not card.guid or not card.modified:
             raise ValueError(f"{card.source}: card has no identity; run the identity stage first")
         name = deck_name(deck, card)
@@ -209,17 +262,15 @@ def export_apkg(deck: Deck, out_dir: Path, options: ExportOptions) -> Export:
         decks[name].add_note(
             _TimedNote(
                 model=cloze if card.is_cloze else basic,
-                fields=card_fields(card),
+                fields=card_fields(card, source_link),
                 tags=card_tags(card),
                 guid=card.guid,
-                mod=card.modified,
+                mod=note_mod or card.modified,
             )
         )
     package = genanki.Package(list(decks.values()))
-    path = out_dir / f"{deck.slug}.apkg"
     # genanki writes to a path; build there in a private temporary folder, then publish atomically.
-    with tempfile.TemporaryDirectory(dir=out_dir if out_dir.exists() else None) as tmp:
+    with tempfile.TemporaryDirectory(dir=path.parent if path.parent.exists() else None) as tmp:
         scratch = Path(tmp) / path.name
         package.write_to_file(str(scratch), timestamp=PACKAGE_TIMESTAMP)
         write_atomic(path, scratch.read_bytes())
-    return Export(paths=(path,))

@@ -1,0 +1,279 @@
+"""What a push will do: the built deck compared with the notes Anki actually holds.
+
+deckmark's notes are found by the marker at the end of their Source field (GUID and a digest
+of the fields as deckmark wrote them; see exporters/anki.py). Only notes that carry a marker
+and have a card in the deck (or its subdecks) belong to the deck; every other note is left
+alone, hand-made ones included.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from deckmark.exporters.anki import (
+    BASIC_MODEL_NAME,
+    CLOZE_MODEL_NAME,
+    card_fields,
+    card_tags,
+    deck_name,
+    field_names,
+    fields_digest,
+    read_marker,
+    strip_marker,
+)
+from deckmark.model import Card, Deck
+from deckmark.sync.client import AnkiConnect
+
+NOTE_TYPES_QUERY = f'"note:{BASIC_MODEL_NAME}" OR "note:{CLOZE_MODEL_NAME}"'
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnkiCard:
+    card_id: int
+    ord: int
+    deck: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnkiNote:
+    """A note of one of deckmark's note types, as Anki holds it now."""
+
+    note_id: int
+    note_type: str
+    fields: tuple[tuple[str, str], ...]
+    """(name, value) in note-type order."""
+    tags: tuple[str, ...]
+    cards: tuple[AnkiCard, ...]
+
+    @property
+    def field_values(self) -> tuple[str, ...]:
+        return tuple(value for _, value in self.fields)
+
+    @property
+    def marker(self) -> tuple[str, str] | None:
+        return read_marker(dict(self.fields).get("Source", ""))
+
+    def in_deck(self, deck: str) -> bool:
+        return any(c.deck == deck or c.deck.startswith(f"{deck}::") for c in self.cards)
+
+
+class Action(StrEnum):
+    ADD = "add"
+    UPDATE = "update"
+    MOVE = "move"
+    DELETE = "delete"
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
+    """One thing a push does (or, for a conflict, refuses to do) to one note."""
+
+    action: Action
+    label: str
+    """Where the card comes from and what it asks, for the report."""
+    card: Card | None = None
+    """The built card (None for a deletion)."""
+    note_id: int = 0
+    fields: tuple[tuple[str, str], ...] = ()
+    """For add and update: the note's fields as deckmark writes them."""
+    tags: tuple[str, ...] = ()
+    """For update: tags deckmark's build gives the note that Anki's copy lacks."""
+    differs: tuple[str, ...] = ()
+    """For update and conflict: the fields that differ between Anki and the build."""
+    card_ids: tuple[int, ...] = ()
+    """For move: the cards to move."""
+    deck: str = ""
+    """For add and move: the target deck; for move, ``detail`` says where from."""
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PushPlan:
+    deck: Deck
+    changes: tuple[Change, ...]
+    unchanged: int
+    """Notes already as built."""
+    unlinked: int
+    """Notes of deckmark's note types in this deck without a marker (older imports, hand-made)."""
+
+    def of(self, action: Action) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.action is action)
+
+
+def read_anki_notes(client: AnkiConnect) -> list[AnkiNote]:
+    """Every note of deckmark's note types, with its cards' decks."""
+    note_ids = client.invoke("findNotes", query=NOTE_TYPES_QUERY)
+    if not note_ids:
+        return []
+    infos = client.invoke("notesInfo", notes=note_ids)
+    cards: dict[int, list[AnkiCard]] = {}
+    for info in client.invoke(
+        "cardsInfo", cards=client.invoke("findCards", query=NOTE_TYPES_QUERY)
+    ):
+        cards.setdefault(info["note"], []).append(
+            AnkiCard(card_id=info["cardId"], ord=info["ord"], deck=info["deckName"])
+        )
+    notes = []
+    for info in infos:
+        ordered = sorted(info["fields"].items(), key=lambda item: item[1]["order"])
+        notes.append(
+            AnkiNote(
+                note_id=info["noteId"],
+                note_type=info["modelName"],
+                fields=tuple((name, field["value"]) for name, field in ordered),
+                tags=tuple(info["tags"]),
+                cards=tuple(sorted(cards.get(info["noteId"], []), key=lambda c: c.ord)),
+            )
+        )
+    return notes
+
+
+def describe(card: Card) -> str:
+    question = " ".join(card.question.split())
+    return f"{card.source}: {question[:80] + '...' if len(question) > 80 else question}"
+
+
+def plan_push(
+    deck: Deck,
+    anki_notes: Sequence[AnkiNote],
+    *,
+    force: bool = False,
+    source_link: str | None = None,
+) -> PushPlan:
+    """Compare the built ``deck`` with Anki's notes; what a push must do, note by note."""
+    by_guid: dict[str, list[AnkiNote]] = {}
+    for note in anki_notes:
+        if note.marker:
+            by_guid.setdefault(note.marker[0], []).append(note)
+    changes: list[Change] = []
+    unchanged = 0
+    built_guids = set()
+    for card in deck.cards:
+        built_guids.add(card.guid)
+        fields = tuple(zip(field_names(card), card_fields(card, source_link), strict=True))
+        target = deck_name(deck, card)
+        label = describe(card)
+        found = by_guid.get(card.guid, [])
+        if not found:
+            changes.append(
+                Change(action=Action.ADD, label=label, card=card, fields=fields, deck=target)
+            )
+            continue
+        if len(found) > 1:
+            ids = ", ".join(str(n.note_id) for n in found)
+            changes.append(
+                Change(
+                    action=Action.CONFLICT,
+                    label=label,
+                    card=card,
+                    note_id=found[0].note_id,
+                    detail=f"{len(found)} notes in Anki carry this card's marker (copies?): {ids}",
+                )
+            )
+            continue
+        (note,) = found
+        change = _compare(card, note, fields, label, force)
+        if change is None:
+            unchanged += 1
+        else:
+            changes.append(change)
+        move = _move(card, note, target, label, deck.name)
+        if move is not None:
+            changes.append(move)
+    for note in anki_notes:
+        marker = note.marker
+        if marker and marker[0] not in built_guids and note.in_deck(deck.name):
+            changes.append(
+                Change(action=Action.DELETE, label=_note_label(note), note_id=note.note_id)
+            )
+    unlinked = sum(1 for note in anki_notes if not note.marker and note.in_deck(deck.name))
+    return PushPlan(deck=deck, changes=tuple(changes), unchanged=unchanged, unlinked=unlinked)
+
+
+def _compare(
+    card: Card,
+    note: AnkiNote,
+    fields: tuple[tuple[str, str], ...],
+    label: str,
+    force: bool,
+) -> Change | None:
+    """An update (or a conflict) when Anki's note differs from the build; None if it does not."""
+    wanted = dict(fields)
+    current = dict(note.fields)
+    missing_tags = tuple(t for t in card_tags(card) if t not in note.tags)
+    if note.note_type != (CLOZE_MODEL_NAME if card.is_cloze else BASIC_MODEL_NAME):
+        return Change(
+            action=Action.CONFLICT,
+            label=label,
+            card=card,
+            note_id=note.note_id,
+            detail=f"the note in Anki has note type {note.note_type!r}; delete it in Anki to "
+            "let the next push add it anew",
+        )
+    differs = tuple(
+        name for name in wanted if strip_marker(current.get(name, "")) != strip_marker(wanted[name])
+    )
+    marker = note.marker
+    edited_in_anki = marker is not None and fields_digest(note.field_values) != marker[1]
+    if not differs and not missing_tags:
+        # Same content; only a stale marker (e.g. the user undid an edit) needs rewriting.
+        if marker is not None and marker[1] != fields_digest([v for _, v in fields]):
+            return Change(
+                action=Action.UPDATE, label=label, card=card, note_id=note.note_id, fields=fields
+            )
+        return None
+    if edited_in_anki and differs and not force:
+        return Change(
+            action=Action.CONFLICT,
+            label=label,
+            card=card,
+            note_id=note.note_id,
+            differs=differs,
+            detail="edited in Anki since deckmark wrote it",
+        )
+    return Change(
+        action=Action.UPDATE,
+        label=label,
+        card=card,
+        note_id=note.note_id,
+        fields=fields if differs else (),
+        tags=missing_tags,
+        differs=differs,
+    )
+
+
+def _move(card: Card, note: AnkiNote, target: str, label: str, deck: str) -> Change | None:
+    """Cards of the note that sit in another subdeck of the deck than the build says."""
+    strays = [
+        c
+        for c in note.cards
+        if c.deck != target and (c.deck == deck or c.deck.startswith(f"{deck}::"))
+    ]
+    if not strays:
+        return None
+    return Change(
+        action=Action.MOVE,
+        label=label,
+        card=card,
+        note_id=note.note_id,
+        card_ids=tuple(c.card_id for c in strays),
+        deck=target,
+        detail=", ".join(sorted({c.deck for c in strays})),
+    )
+
+
+def _note_label(note: AnkiNote) -> str:
+    fields = dict(note.fields)
+    source = strip_marker(fields.get("Source", ""))
+    first = strip_marker(note.field_values[0]) if note.fields else ""
+    text = " ".join(_plain(first).split())
+    return f"{_plain(source)}: {text[:80] + '...' if len(text) > 80 else text}"
+
+
+def _plain(html_text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))

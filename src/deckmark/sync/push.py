@@ -1,0 +1,45 @@
+"""A push from start to plan: build the decks, reach Anki, compare. apply.py does the rest."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from deckmark.model import Diagnostic
+from deckmark.sync.client import AnkiConnect
+from deckmark.sync.plan import PushPlan, plan_push, read_anki_notes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PreparedPush:
+    client: AnkiConnect
+    plans: tuple[PushPlan, ...]
+    warnings: tuple[Diagnostic, ...]
+    now: int
+
+
+def prepare_push(
+    paths: Sequence[Path],
+    client: AnkiConnect,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    source_link: str | None = None,
+) -> PreparedPush:
+    """Build ``paths`` (a dry run writes nothing, not even the lockfile) and plan each deck."""
+    from deckmark.build import build, diff
+
+    now = int(time.time())
+    client.check_version()  # before building: no lockfile written when Anki is not there
+    if dry_run:
+        decks = [deck for deck, _ in diff(paths, now=now)]
+    else:
+        decks = list(build(paths, Path("build"), [], now=now).decks)
+    anki_notes = read_anki_notes(client)
+    plans = tuple(
+        plan_push(deck, anki_notes, force=force, source_link=source_link) for deck in decks
+    )
+    warnings = tuple(w for deck in decks for w in deck.warnings)
+    return PreparedPush(client=client, plans=plans, warnings=warnings, now=now)
