@@ -167,6 +167,12 @@ class SectionCounts:
     """``file:line heading: reason`` for each section with content that made no card."""
 
 
+# Reasons deckmark gives for a section that has nothing to learn (``Section.reason``); every
+# other section is content, and recall counts how many of those made at least one card.
+NO_CONTENT = ("empty section", "heading only", "contents list")
+LISTED_ELSEWHERE = ("its cards are listed under",)
+
+
 def section_counts(deck: Any) -> SectionCounts | None:
     """None when the deck carries no sections (the model changed)."""
     sections = getattr(deck, "sections", None)
@@ -176,14 +182,15 @@ def section_counts(deck: Any) -> SectionCounts | None:
     missing: list[str] = []
     for section in sections:
         reason = str(getattr(section, "reason", ""))
-        if reason == "empty section":
+        if reason.startswith(NO_CONTENT):
             continue
         with_content += 1
-        if getattr(section, "card_keys", ()) or getattr(section, "covered_by", ()) or not reason:
+        has_cards = getattr(section, "card_keys", ()) or getattr(section, "covered_by", ())
+        if has_cards or reason.startswith(LISTED_ELSEWHERE):
             made += 1
         else:
             path = " › ".join(getattr(section, "path", ()))
-            missing.append(f"{getattr(section, 'source', '?')} {path}: {reason}")
+            missing.append(f"{getattr(section, 'source', '?')} {path}: {reason or 'no reason'}")
     return SectionCounts(with_content=with_content, made_cards=made, without_cards=tuple(missing))
 
 

@@ -11,12 +11,15 @@ built into a temporary directory (.apkg; with --pdf also both PDFs). Columns:
 - recall: sections with content that made at least one card / all sections with content.
 - leaks: cards whose visible text (code and math aside) shows raw markup; the kinds found.
 - media: files packaged into the .apkg / images the sources list.
-Under the table: the first lines of every error, and a few leak examples per file.
+Under the table: the first lines of every error, and a few leak examples per file; with
+--sections, every section with content that made no card and the reason deckmark gives.
+--json FILE also writes the numbers per file, to compare two runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import tempfile
@@ -154,7 +157,7 @@ def print_table(rows: list[Row], with_pdf: bool) -> None:
     )
 
 
-def print_details(rows: list[Row]) -> None:
+def print_details(rows: list[Row], with_sections: bool) -> None:
     for row in rows:
         outcome = row.outcome
         if outcome is None:
@@ -168,6 +171,31 @@ def print_details(rows: list[Row]) -> None:
             print(f"\n**{row.source.id}** leak examples:")
             for example in row.examples:
                 print(f"- {cell(example)}")
+        recall = section_counts(outcome.deck) if outcome.deck is not None else None
+        if with_sections and recall and recall.without_cards:
+            print(f"\n**{row.source.id}** sections with content but no card:")
+            for line in recall.without_cards:
+                print(f"- {cell(line)}")
+
+
+def as_json(row: Row) -> dict[str, object]:
+    outcome = row.outcome
+    recall = section_counts(outcome.deck) if outcome and outcome.deck is not None else None
+    return {
+        "id": row.source.id,
+        "collected": outcome is not None,
+        "exit": outcome.exit_code if outcome else None,
+        "error": (outcome.error.splitlines() or [""])[0] if outcome else "",
+        "notes": row.notes,
+        "anki_cards": row.cards,
+        "warnings": len(outcome.warnings) or len(outcome.logged) if outcome else 0,
+        "sections_with_content": recall.with_content if recall else None,
+        "sections_with_cards": recall.made_cards if recall else None,
+        "notes_with_leaks": row.leak_cards,
+        "leaks": dict(row.leak_kinds),
+        "media": row.media,
+        "images_listed": len(row.source.images),
+    }
 
 
 def main() -> int:
@@ -175,6 +203,8 @@ def main() -> int:
     parser.add_argument("ids", nargs="*", help="only these source ids")
     parser.add_argument("--pdf", action="store_true", help="also build both PDFs")
     parser.add_argument("--examples", type=int, default=3, help="leak examples per file")
+    parser.add_argument("--sections", action="store_true", help="list sections without cards")
+    parser.add_argument("--json", type=Path, help="also write the numbers to this file")
     args = parser.parse_args()
     sources = load_sources(only=args.ids)
     formats = ["apkg", "cards-pdf", "sheet-pdf"] if args.pdf else ["apkg"]
@@ -184,7 +214,9 @@ def main() -> int:
             for source, outcome in iter_built(sources, Path(out), formats)
         ]
     print_table(rows, args.pdf)
-    print_details(rows)
+    print_details(rows, args.sections)
+    if args.json:
+        args.json.write_text(json.dumps([as_json(r) for r in rows], indent=2, ensure_ascii=False))
     if any(row.outcome is None for row in rows):
         print("\nsome sources are not collected: run bench/collect_real_notes.py", file=sys.stderr)
     return 0
