@@ -345,11 +345,11 @@ def lock_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *lines: str) -> 
         (f"g1\t2023-11-14T22:13:20Z\t{FP}\t\tQ\tA", "empty card key"),
         (
             f"g1\t2023-11-14T22:13:20Z\t{FP}\tk1\tQ\\q\tA",
-            "unknown escape '\\q' (use \\\\, \\t, \\n or \\r)",
+            "unknown escape '\\q' (use \\\\, \\t, \\n, \\r or \\uXXXX)",
         ),
         (
             f"g1\t2023-11-14T22:13:20Z\t{FP}\tk1\tQ\tA\\",
-            "unknown escape '\\' (use \\\\, \\t, \\n or \\r)",
+            "unknown escape '\\' (use \\\\, \\t, \\n, \\r or \\uXXXX)",
         ),
     ],
 )

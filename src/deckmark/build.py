@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import re
+import stat
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from deckmark.errors import DeckmarkError, InputError, raise_if_any
+from deckmark.errors import (
+    DeckmarkError,
+    InputError,
+    describe_os_error,
+    file_errors,
+    raise_if_any,
+)
 from deckmark.exporters import ExportOptions, exporter
 from deckmark.identity import (
     IdentityResult,
@@ -17,16 +25,19 @@ from deckmark.identity import (
     assign_identities,
     load_lockfile,
     lockfile_path,
+    lost_history,
     write_lockfile,
 )
-from deckmark.model import Card, CardKind, Deck, Diagnostic, Section
-from deckmark.output import display_path
+from deckmark.model import Card, CardKind, Deck, Diagnostic, Section, SourceLocation
+from deckmark.output import all_or_nothing, display_path, remove_leftovers
 from deckmark.parse.cardfile import CardFile, read_card_files
 from deckmark.parse.frontmatter import looks_like_card_file, parse_front_matter
 from deckmark.parse.notes import extract_cards
 from deckmark.parse.outline import parse_outline
 
 DEFAULT_CARDS_DIR = Path("cards")
+_IDENTITY_OUTPUTS = (".apkg", ".txt")
+"""Outputs that carry the cards' GUIDs (``<slug>.apkg``, ``<slug>.txt``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,18 +88,40 @@ def discover(paths: Sequence[Path]) -> list[DeckSource]:
         if not paths:
             raise DeckmarkError("cards/: no deck folders inside")
     for path in paths:
-        if not path.exists():
-            problems.append(f"{display_path(path)}: no such file or folder")
-        elif path.is_dir():
-            files = tuple(sorted(p for p in path.rglob("*.md") if p.is_file()))
-            if not files:
-                problems.append(f"{display_path(path)}: folder has no Markdown (.md) files")
+        if not path.is_dir():
+            if problem := _not_readable(path):
+                problems.append(problem)
             else:
-                sources.append(DeckSource(root=path, files=files))
-        else:
-            sources.append(DeckSource(root=path, files=(path,)))
+                sources.append(DeckSource(root=path, files=(path,)))
+            continue
+        candidates = sorted(p for p in path.rglob("*.md") if not p.is_dir())
+        unreadable = [p for p in candidates if _not_readable(p)]
+        problems.extend(filter(None, map(_not_readable, unreadable)))
+        files = tuple(p for p in candidates if p not in unreadable)
+        if not files and not unreadable:
+            problems.append(f"{display_path(path)}: folder has no Markdown (.md) files")
+        elif files:
+            sources.append(DeckSource(root=path, files=files))
     raise_if_any(problems)
     return sources
+
+
+def _not_readable(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a notes file (None when it can).
+
+    Only regular files are read: a FIFO or a device would block the build forever.
+    """
+    shown = display_path(path)
+    try:
+        mode = path.stat().st_mode
+    except OSError as e:
+        if path.is_symlink() and e.errno == errno.ENOENT:
+            return f"{shown}: symbolic link to nothing (a dangling link)"
+        return describe_os_error(e)
+    if stat.S_ISREG(mode):
+        return None
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device, socket or other special file"
+    return f"{shown}: not a regular file ({kind}); give a Markdown file or a deck folder"
 
 
 def read_text(path: Path) -> str:
@@ -108,6 +141,28 @@ def read_text(path: Path) -> str:
         ) from e
 
 
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Controls other than tab and line ends: invisible, and \\x1f is Anki's field separator."""
+
+
+def without_control_characters(text: str, shown: str) -> tuple[str, list[Diagnostic]]:
+    """The text with control characters removed (spaces for the ones that separate words).
+
+    They never reach a card: Anki refuses a note whose field holds its separator (\\x1f).
+    """
+    first = _CONTROL.search(text)
+    if first is None:
+        return text, []
+    found = sorted({f"U+{ord(m.group()):04X}" for m in _CONTROL.finditer(text)})
+    cleaned = _CONTROL.sub(lambda m: " " if m.group().isspace() else "", text)
+    line = text.count("\n", 0, first.start()) + 1
+    message = (
+        f"control characters ({', '.join(found)}) removed: they are invisible and "
+        "Anki cannot store them"
+    )
+    return cleaned, [Diagnostic(location=SourceLocation(path=shown, line=line), message=message)]
+
+
 def load_deck(source: DeckSource) -> Deck:
     """Parse every file of a deck into cards; all problems are raised together."""
     problems: list[Diagnostic | str] = []
@@ -123,6 +178,8 @@ def load_deck(source: DeckSource) -> Deck:
             problems.extend(e.problems)
             continue
         shown = display_path(path)
+        text, control_warning = without_control_characters(text, shown)
+        warnings.extend(control_warning)
         outline = parse_outline(text, shown)
         front_matter, fm_problems = parse_front_matter(
             outline.front_matter, shown, outline.front_matter_line
@@ -215,17 +272,27 @@ def _duplicate_questions(
     return kept, problems, warnings
 
 
-def identify(source: DeckSource, deck: Deck, now: int) -> tuple[Deck, IdentityResult]:
-    """Give the deck's cards their GUIDs and modification times from the deck's lockfile."""
-    result = assign_identities(deck.name, deck.cards, load_lockfile(source.root), now)
-    deck = replace(deck, cards=result.cards, warnings=deck.warnings + result.warnings)
-    return deck, result
+def identify(
+    source: DeckSource, deck: Deck, now: int, out_dir: Path | None = None
+) -> tuple[Deck, IdentityResult]:
+    """Give the deck's cards their GUIDs and modification times from the deck's lockfile.
+
+    ``out_dir``: where the deck is built, to notice a lockfile lost since the last build.
+    """
+    lock = load_lockfile(source.root)
+    earlier = [out_dir / f"{deck.slug}{suffix}" for suffix in _IDENTITY_OUTPUTS] if out_dir else []
+    lost = lost_history(source.root, lock, [p for p in earlier if p.exists()])
+    result = assign_identities(deck.name, deck.cards, lock, now)
+    if lost:
+        result = replace(result, warnings=(lost, *result.warnings))
+    return replace(deck, cards=result.cards, warnings=deck.warnings + result.warnings), result
 
 
 def diff(paths: Sequence[Path], now: int | None = None) -> list[tuple[Deck, IdentityResult]]:
     """What building ``paths`` now would change, relative to each deck's lockfile."""
     now = now if now is not None else int(time.time())
-    return [identify(source, load_deck(source), now) for source in discover(paths)]
+    with file_errors():
+        return [identify(source, load_deck(source), now) for source in discover(paths)]
 
 
 def build(
@@ -234,40 +301,73 @@ def build(
     formats: Sequence[str],
     options: ExportOptions | None = None,
     now: int | None = None,
+    *,
+    strict: bool = False,
 ) -> BuildResult:
-    """Build every deck named by ``paths`` into ``out_dir`` in the given formats."""
+    """Build every deck named by ``paths`` into ``out_dir`` in the given formats.
+
+    The outputs and the lockfiles are published together, or nothing changes (see
+    output.all_or_nothing). ``strict``: any warning about the input stops the build before
+    anything is written.
+    """
     options = options or ExportOptions()
     now = now if now is not None else int(time.time())
-    decks: list[Deck] = []
-    lockfiles: dict[Path, Lockfile] = {}
-    for source in discover(paths):
-        deck, identity = identify(source, load_deck(source), now)
-        decks.append(deck)
-        lock_path = lockfile_path(source.root).resolve()
-        if lock_path in lockfiles:
-            raise InputError(
-                [
-                    f"{display_path(source.root)}: shares {display_path(lock_path)} with another "
-                    "deck of this build; give each notes file a folder of its own"
-                ]
-            )
-        lockfiles[lock_path] = identity.lockfile
-    outputs: list[Path] = []
-    warnings: list[Diagnostic] = []
-    for deck in decks:
-        warnings.extend(deck.warnings)
-        for name in formats:
-            export = exporter(name)(deck, out_dir, options)
-            outputs.extend(export.paths)
-            warnings.extend(export.warnings)
-    for lock_path, lockfile in lockfiles.items():  # only after every export succeeded
-        write_lockfile(lock_path, lockfile)
+    with file_errors(out_dir):
+        sources = discover(paths)
+        _check_output_names(sources)
+        decks: list[Deck] = []
+        lockfiles: dict[Path, Lockfile] = {}
+        for source in sources:
+            deck, identity = identify(source, load_deck(source), now, out_dir)
+            decks.append(deck)
+            lock_path = lockfile_path(source.root).resolve()
+            if lock_path in lockfiles:
+                raise InputError(
+                    [
+                        f"{display_path(source.root)}: shares {display_path(lock_path)} with "
+                        "another deck of this build; give each notes file a folder of its own"
+                    ]
+                )
+            lockfiles[lock_path] = identity.lockfile
+        if strict:
+            raise_if_any(warning for deck in decks for warning in deck.warnings)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for folder in {out_dir, *(path.parent for path in lockfiles)}:
+            remove_leftovers(folder)
+        outputs: list[Path] = []
+        warnings: list[Diagnostic] = []
+        with all_or_nothing():
+            # Lockfiles first: the user's own folder is where a write is most likely refused.
+            for lock_path, lockfile in lockfiles.items():
+                write_lockfile(lock_path, lockfile)
+            for deck in decks:
+                warnings.extend(deck.warnings)
+                for name in formats:
+                    export = exporter(name)(deck, out_dir, options)
+                    outputs.extend(export.paths)
+                    warnings.extend(export.warnings)
     return BuildResult(decks=tuple(decks), outputs=tuple(outputs), warnings=tuple(warnings))
+
+
+def _check_output_names(sources: Sequence[DeckSource]) -> None:
+    """Two decks whose names make the same output file would overwrite each other."""
+    first: dict[str, DeckSource] = {}
+    problems: list[str] = []
+    for source in sources:
+        other = first.setdefault(source.slug, source)
+        if other is not source:
+            problems.append(
+                f"{display_path(source.root)}: its outputs ({source.slug}.apkg, ...) would "
+                f"overwrite those of {display_path(other.root)}; rename one of them, or build "
+                "them into separate folders with -o"
+            )
+    raise_if_any(problems)
 
 
 def check(paths: Sequence[Path]) -> list[Deck]:
     """Parse every deck without writing anything (for coverage reports)."""
-    return [load_deck(source) for source in discover(paths)]
+    with file_errors():
+        return [load_deck(source) for source in discover(paths)]
 
 
 def kind_counts(cards: Iterable[Card]) -> Counter[str]:

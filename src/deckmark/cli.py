@@ -12,6 +12,7 @@ import click
 from deckmark import __version__
 from deckmark.errors import DeckmarkError, InputError
 from deckmark.model import Diagnostic
+from deckmark.report import terminal_text
 
 if TYPE_CHECKING:
     from deckmark.sync.plan import PushPlan
@@ -28,15 +29,20 @@ def user_errors() -> Iterator[None]:
         yield
     except InputError as e:
         for problem in e.problems:
-            click.echo(f"error: {problem}", err=True)
+            _echo(f"error: {problem}", err=True)
         raise SystemExit(1) from e
     except DeckmarkError as e:
-        raise click.ClickException(str(e)) from e
+        raise click.ClickException(terminal_text(str(e))) from e
+
+
+def _echo(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Every line that can hold the user's text goes out through here: controls escaped."""
+    click.echo(terminal_text(text), err=err, nl=nl)
 
 
 def _echo_warnings(warnings: Iterable[Diagnostic]) -> None:
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _echo(f"warning: {warning}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -90,8 +96,14 @@ def _format_choice() -> click.Choice[str]:
     show_default=True,
     help="How the card sheets are flipped; 'none' writes fronts and backs separately.",
 )
+@click.option("--strict", is_flag=True, help="Write nothing and exit 1 if there are warnings.")
 def build(
-    paths: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], paper: str, duplex: str
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    formats: tuple[str, ...],
+    paper: str,
+    duplex: str,
+    strict: bool,
 ) -> None:
     """Build decks from PATHS (deck folders or Markdown files); none means every deck in cards/.
 
@@ -100,6 +112,7 @@ def build(
       deckmark build                      # every deck folder under cards/
       deckmark build my-notes.md -o out   # writes out/my-notes.apkg
       deckmark build cards/docker -f apkg
+      deckmark build --strict cards/docker  # no warnings or no build (CI)
     """
     from deckmark.build import anki_card_count, kind_counts
     from deckmark.build import build as run_build
@@ -111,10 +124,11 @@ def build(
             out_dir,
             list(formats or DEFAULT_FORMATS),
             ExportOptions(paper=paper, duplex=duplex),  # type: ignore[arg-type]
+            strict=strict,
         )
     _echo_warnings(result.warnings)
     for path in result.outputs:
-        click.echo(f"wrote {path.as_posix()}")
+        _echo(f"wrote {path.as_posix()}")
     cards = [card for deck in result.decks for card in deck.cards]
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(kind_counts(cards).items()))
     deck_word = "deck" if len(result.decks) == 1 else "decks"
@@ -142,7 +156,7 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
     with user_errors():
         decks = run_check(list(paths))
     for deck in decks:
-        click.echo(coverage_report(deck))
+        _echo(coverage_report(deck))
         _echo_warnings(deck.warnings)
     warnings = sum(len(deck.warnings) for deck in decks)
     if strict and warnings:
@@ -170,7 +184,7 @@ def diff(paths: tuple[Path, ...]) -> None:
     for index, (deck, result) in enumerate(results):
         if index:
             click.echo()
-        click.echo(format_changes(deck.name, result), nl=False)
+        _echo(format_changes(deck.name, result), nl=False)
         _echo_warnings(result.warnings)
 
 

@@ -12,7 +12,8 @@ for as long as it is recognisably the same card. The notes stay untouched; ident
 ``modified`` is the time of the card's last content change (the Anki note mod, so an import
 updates exactly the cards that changed). ``fingerprint`` is one short hash per part of the card
 (question, answer, heading path, tags, other), so a change can be named. ``question`` and
-``answer`` are the card's Markdown with ``\\``, tab and newline escaped; they let a card whose key
+``answer`` are the card's Markdown with ``\\``, tab, newline and every other control or line
+separator escaped (``\\uXXXX``), so any text round-trips; they let a card whose key
 changed (heading renamed, section moved) be recognised by its text.
 
 Matching a build against the lockfile:
@@ -41,7 +42,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from deckmark.errors import InputError, raise_if_any
-from deckmark.model import CLOZE_RE, Card, Diagnostic
+from deckmark.model import CLOZE_RE, Card, Diagnostic, SourceLocation
 from deckmark.output import display_path, write_atomic
 
 LOCKFILE_NAME = "deckmark.lock"
@@ -71,6 +72,10 @@ _TIME_RE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 _CONFLICT_MARKERS = ("<<<<<<<", "|||||||", "=======", ">>>>>>>")
 _ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _UNESCAPES = {v[1]: k for k, v in _ESCAPES.items()}
+_NEEDS_ESCAPE = re.compile("[\\\\\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""Backslash, C0/C1 controls, U+2028/U+2029: everything an editor or str.splitlines may break
+a line at (NEL, form feed, ...) or show invisibly, written as an escape."""
+_ESCAPE_SEQUENCE = re.compile(r"\\(u[0-9a-fA-F]{4}|.?)", re.DOTALL)
 _GUID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
@@ -170,6 +175,35 @@ def load_lockfile(notes_path: Path) -> Lockfile:
     return replace(read_lockfile(path, owner=owner), notes=owner)
 
 
+def lost_history(
+    notes_path: Path, lock: Lockfile, earlier_outputs: Sequence[Path]
+) -> Diagnostic | None:
+    """A warning when the lockfile is empty, or gone although decks were built before.
+
+    Starting afresh then gives every card a new GUID, so Anki imports them as new notes without
+    their review history: the user must hear it, and can still restore the file.
+    """
+    path = lockfile_path(notes_path)
+    shown = display_path(path)
+    consequence = (
+        "every card gets a new GUID and loses its review history when imported; "
+        f"restore the lockfile from version control (git checkout -- {shown})"
+    )
+    if path.exists() and not lock.entries:
+        return Diagnostic(
+            location=SourceLocation(path=shown, line=1),
+            message=f"lockfile holds no cards: {consequence}, or delete it to start afresh",
+        )
+    if not path.exists() and earlier_outputs:
+        built = ", ".join(display_path(p) for p in earlier_outputs)
+        return Diagnostic(
+            location=SourceLocation(path=shown, line=0),
+            message=f"missing, but {built} was built before: {consequence}; "
+            f"to start afresh, delete {built}",
+        )
+    return None
+
+
 def read_lockfile(path: Path, owner: str | None = None) -> Lockfile:
     """Parse a lockfile; every problem is collected and raised once as InputError.
 
@@ -177,16 +211,20 @@ def read_lockfile(path: Path, owner: str | None = None) -> Lockfile:
     notes files in one folder would otherwise overwrite each other's identities.
     """
     where = display_path(path)
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise InputError([f"{where}:1: not UTF-8 text ({e.reason})"]) from e
+        bad_line = data[: e.start].count(b"\n") + 1
+        raise InputError([f"{where}:{bad_line}: not UTF-8 text ({e.reason})"]) from e
     problems: list[str] = []
     entries: list[LockEntry] = []
     notes: str | None = None
     guid_lines: dict[str, int] = {}
     key_lines: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" only (a "\r\n" checkout too): every other break is escaped in a field.
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         at = f"{where}:{number}"
         if line.startswith(_CONFLICT_MARKERS):
             problems.append(
@@ -204,7 +242,11 @@ def read_lockfile(path: Path, owner: str | None = None) -> Lockfile:
                         f"(this deckmark reads format {FORMAT_VERSION})"
                     )
             elif m := _NOTES_RE.match(line):
-                notes = m.group(1)
+                try:
+                    notes = _unescape(m.group(1))
+                except ValueError as e:
+                    problems.append(f"{at}: {e}")
+                    continue
                 if owner is not None and notes != owner:
                     problems.append(
                         f"{at}: this lockfile belongs to {_describe_owner(notes)}, not "
@@ -242,7 +284,7 @@ def format_lockfile(lock: Lockfile) -> str:
     """The lockfile's text: header comments, then one line per card sorted by key."""
     lines = [_HEADER]
     if lock.notes is not None:
-        lines.append(f"# notes: {lock.notes}\n")
+        lines.append(f"# notes: {_escape(lock.notes)}\n")
     lines.append(_COLUMNS)
     for e in sorted(lock.entries, key=lambda e: e.key):
         fields = (e.guid, _format_time(e.modified), e.fingerprint, e.key, e.question, e.answer)
@@ -295,19 +337,19 @@ def _parse_entry(line: str, number: int) -> tuple[LockEntry | None, str]:
 
 
 def _escape(text: str) -> str:
-    return "".join(_ESCAPES.get(ch, ch) for ch in text)
+    return _NEEDS_ESCAPE.sub(lambda m: _ESCAPES.get(m.group(), f"\\u{ord(m.group()):04x}"), text)
 
 
 def _unescape(text: str) -> str:
-    parts = text.split("\\\\")  # "\\\\" first: "\\\\t" is a backslash and a "t"
-    out = []
-    for part in parts:
-        for m in re.finditer(r"\\(.?)", part):
-            if m.group(1) not in _UNESCAPES or m.group(1) == "\\":
-                shown = "\\" + m.group(1)
-                raise ValueError(f"unknown escape '{shown}' (use \\\\, \\t, \\n or \\r)")
-        out.append(re.sub(r"\\(.)", lambda m: _UNESCAPES[m.group(1)], part))
-    return "\\".join(out)
+    def unescape(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code in _UNESCAPES:
+            return _UNESCAPES[code]
+        if len(code) == 5:
+            return chr(int(code[1:], 16))
+        raise ValueError(f"unknown escape '\\{code}' (use \\\\, \\t, \\n, \\r or \\uXXXX)")
+
+    return _ESCAPE_SEQUENCE.sub(unescape, text)
 
 
 def _format_time(seconds: int) -> str:

@@ -21,10 +21,10 @@ class SourceLocation:
     path: str
     """The file, relative to where deckmark was run when possible, with ``/`` separators."""
     line: int
-    """1-based line number."""
+    """1-based line number; 0 for the file as a whole (a missing file, a name clash)."""
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+        return f"{self.path}:{self.line}" if self.line else self.path
 
 
 class CardKind(StrEnum):

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from deckmark.model import Deck
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Controls (an ESC can retitle or rewrite the terminal), line separators, bidi overrides."""
+
+
+def terminal_text(text: str) -> str:
+    """``text`` with every character that would act on the terminal shown as an escape."""
+    return _UNPRINTABLE.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
 
 
 def coverage_report(deck: Deck) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 import genanki
 
+from deckmark.errors import file_errors
 from deckmark.exporters import Export, ExportOptions
 from deckmark.model import Card, CardKind, Deck
 from deckmark.output import write_atomic
@@ -269,8 +270,10 @@ def write_apkg(
             )
         )
     package = genanki.Package(list(decks.values()))
-    # genanki writes to a path; build there in a private temporary folder, then publish atomically.
-    with tempfile.TemporaryDirectory(dir=path.parent if path.parent.exists() else None) as tmp:
+    # genanki writes to a path: a private folder in the system's temporary space (never the
+    # output folder, where a killed build would leave it), then publish atomically.
+    with tempfile.TemporaryDirectory(prefix="deckmark-") as tmp:
         scratch = Path(tmp) / path.name
-        package.write_to_file(str(scratch), timestamp=PACKAGE_TIMESTAMP)
+        with file_errors(writing=path):  # sqlite names no file when the disk is full
+            package.write_to_file(str(scratch), timestamp=PACKAGE_TIMESTAMP)
         write_atomic(path, scratch.read_bytes())

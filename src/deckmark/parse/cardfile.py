@@ -96,7 +96,7 @@ def _parse_options(
 def _raw_cards(text: str, path: str, problems: list[Diagnostic]) -> list[_RawCard]:
     """Headings and their bodies; fenced code never yields a heading."""
     tokens = MarkdownIt("commonmark").use(front_matter_plugin).parse(text)
-    lines = text.splitlines()
+    lines = text.split("\n")  # markdown-it numbers lines by "\n" only (not U+2028, form feed)
     headings = [
         (t.map[0], t.map[1], tokens[i + 1].content.strip())
         for i, t in enumerate(tokens)

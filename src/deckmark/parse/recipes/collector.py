@@ -152,7 +152,7 @@ def block_markdown(block: Block) -> str:
         for n, item in enumerate(block.items, 1):
             lines.append(f"{f'{n}.' if block.ordered else '-'} {item.text}")
             for child in item.children:
-                lines.extend("    " + ln for ln in block_markdown(child).splitlines())
+                lines.extend("    " + ln for ln in block_markdown(child).split("\n"))
         return "\n".join(lines)
     if isinstance(block, CodeBlock):
         return fence(block.code, block.lang)

@@ -116,7 +116,7 @@ def _split_comment(line: str, marker: str, trailing_allowed: bool) -> tuple[str,
 def extract(code: str, lang: str) -> CodeFacts:
     """Pair commands with the comments that explain them and the outputs shown after them."""
     marker = comment_marker(lang)
-    lines = code.splitlines()
+    lines = code.split("\n")  # line numbers as markdown-it counts them
     if marker is None:
         return CodeFacts(explained=(), outputs=(), uncommented=code)
     # In a Dockerfile a trailing "# x" is passed to the instruction: only whole-line comments.
