@@ -41,6 +41,16 @@ def collection(tmp_path: Path) -> Iterator[Any]:
         col.close()
 
 
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """Run deckmark in-process: exit code, stdout, stderr."""
+    from click.testing import CliRunner
+
+    from deckmark.cli import cli
+
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
 def import_apkg(col: Any, path: Path, **options: Any) -> dict[str, int]:
     """Import a package with Anki's importer; the counts from its log."""
     from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest

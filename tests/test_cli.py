@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from deckmark.cli import cli
+from tests.conftest import run_cli as run
 
 
 @pytest.fixture(autouse=True)
@@ -21,11 +20,6 @@ def in_tmp(tmp_path: Path) -> Iterator[None]:
         yield
     finally:
         os.chdir(old)
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 NOTES = (

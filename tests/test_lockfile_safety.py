@@ -8,14 +8,11 @@ import subprocess
 import sys
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from deckmark.build import build, diff
-from deckmark.cli import cli
 from deckmark.errors import DeckmarkError, InputError
 from deckmark.identity import (
     ChangeKind,
@@ -25,24 +22,16 @@ from deckmark.identity import (
     read_lockfile,
     write_lockfile,
 )
+from tests.conftest import run_cli as run
 
 FP = "000000.000000.000000.000000.000000"
 NOTES = "## Docker Image\n\n- A docker image is a read-only template.\n- It has layers.\n"
 
 
 @pytest.fixture(autouse=True)
-def in_tmp(tmp_path: Path) -> Iterator[None]:
-    old = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        yield
-    finally:
-        os.chdir(old)
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages show paths relative to the working directory: keep them short."""
+    monkeypatch.chdir(tmp_path)
 
 
 def _code_points_by_category() -> dict[str, str]:
