@@ -10,7 +10,8 @@ built into a temporary directory (.apkg; with --pdf also both PDFs). Columns:
 - warn: warnings the build reported.
 - recall: sections with content that made at least one card / all sections with content.
 - leaks: cards whose visible text (code and math aside) shows raw markup; the kinds found.
-- media: files packaged into the .apkg / images the sources list.
+- media: files packaged into the .apkg / images the sources list; "N unresolved" counts
+  `<img src>` and `[sound:]` references on cards that name no packaged file (remote URLs aside).
 Under the table: the first lines of every error, and a few leak examples per file; with
 --sections, every section with content that made no card and the reason deckmark gives.
 --json FILE also writes the numbers per file, to compare two runs.
@@ -25,6 +26,7 @@ import sys
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 from corpus import Outcome, Source, iter_built, load_sources, read_apkg, section_counts
@@ -39,7 +41,9 @@ LEAKS: dict[str, re.Pattern[str]] = {
     "==x==": re.compile(r"==[^=\s][^=\n]*?=="),
     "[!": re.compile(r"\[!"),
     "%%": re.compile(r"%%"),
-    "$…$": re.compile(r"\$[^$\s][^$\n]*?\$"),
+    # Pandoc's rule for TeX math: no space inside either dollar, no digit right after the
+    # closing one, so "$5 and $10" is money, not math.
+    "$…$": re.compile(r"\$(?=\S)[^$\n]*?(?<=\S)\$(?!\d)"),
     "<details": re.compile(r"<details", re.IGNORECASE),
     "</b>": re.compile(r"</b>", re.IGNORECASE),
     "!!!": re.compile(r"!!!"),
@@ -62,6 +66,7 @@ class Row:
     notes: int = 0
     cards: int = 0
     media: int = 0
+    unresolved_media: int = 0
     leak_cards: int = 0
     leak_kinds: Counter[str] = field(default_factory=Counter)
     examples: list[str] = field(default_factory=list)
@@ -79,13 +84,30 @@ def leaks_in(fields: dict[str, str]) -> Counter[str]:
     return +found
 
 
+IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc=["']?([^"' >]+)""", re.IGNORECASE)
+SOUND = re.compile(r"\[sound:([^\]]+)\]")
+REMOTE = re.compile(r"(?i)(https?:)?//")
+
+
+def media_refs(fields: dict[str, str]) -> list[str]:
+    """Media file names the fields' HTML refers to (what Anki looks up in its media folder)."""
+    refs: list[str] = []
+    for html in fields.values():
+        refs += [unescape(src) for src in IMG_SRC.findall(html)] + SOUND.findall(html)
+    return refs
+
+
 def measure(source: Source, outcome: Outcome | None, examples: int) -> Row:
     row = Row(source=source, outcome=outcome)
     if outcome is None or outcome.apkg is None:
         return row
     package = read_apkg(outcome.apkg)
     row.notes, row.cards, row.media = len(package.notes), package.cards, len(package.media)
+    packaged = set(package.media)
     for note in package.notes:
+        row.unresolved_media += sum(
+            1 for ref in media_refs(note.fields) if ref not in packaged and not REMOTE.match(ref)
+        )
         found = leaks_in(note.fields)
         if not found:
             continue
@@ -139,7 +161,8 @@ def print_table(rows: list[Row], with_pdf: bool) -> None:
             str(warnings),
             recall_text,
             leaks,
-            f"{row.media}/{len(source.images)}",
+            f"{row.media}/{len(source.images)}"
+            + (f", {row.unresolved_media} unresolved" if row.unresolved_media else ""),
         ]
         values += [row.pdf_pages] if with_pdf else []
         print("| " + " | ".join(cell(v) for v in values) + " |")
@@ -194,6 +217,7 @@ def as_json(row: Row) -> dict[str, object]:
         "notes_with_leaks": row.leak_cards,
         "leaks": dict(row.leak_kinds),
         "media": row.media,
+        "unresolved_media_refs": row.unresolved_media,
         "images_listed": len(row.source.images),
     }
 
