@@ -151,10 +151,16 @@ def _process_exists(pid: int) -> bool:
 
 
 def display_path(path: Path) -> str:
-    """The path as the user would type it: relative to the working directory when inside it."""
-    try:
-        # realpath, not resolve(): a symlink loop must still get a name to report.
-        relative = Path(os.path.relpath(os.path.realpath(path), Path.cwd()))
-    except ValueError:  # another drive on Windows
-        return path.as_posix()
-    return path.as_posix() if relative.parts[:1] == ("..",) else relative.as_posix()
+    """The path as the user would type it: relative to the working directory when inside it.
+
+    A symbolic link keeps its own name (a dangling link or a loop is reported as itself).
+    """
+    cwd = Path.cwd()
+    for candidate in (os.path.abspath(path), os.path.realpath(path)):
+        try:
+            relative = Path(os.path.relpath(candidate, cwd))
+        except ValueError:  # another drive on Windows
+            break
+        if relative.parts[:1] != ("..",):
+            return relative.as_posix()
+    return path.as_posix()
