@@ -172,7 +172,7 @@ class NotesExtractor:
         blocks = [b for b in section.blocks if _is_content(b) and not _is_contents_list(b)]
         if not blocks:
             return out
-        if ph.is_question(section.title):
+        if ph.is_question(section.title) or qa.answer_split(blocks):
             qa.question_cards(out, section, blocks)
             return out
         subject = self.notes.subject(section.title, first_statement(blocks))

@@ -164,6 +164,12 @@ def language_name(info: str) -> str:
 
 
 _BOLD_LABEL = re.compile(r"^\*\*([^*]+?)\*\*:?$|^__([^_]+?)__:?$")
+ANSWER_HEADING = re.compile(
+    r"^(?:answers?|solutions?|antwort|l[öo]sung|risposta|respuesta|r[ée]ponse|答案|解答)"
+    r"\s*(?:[:：.\-–—]|$)",
+    re.IGNORECASE,
+)
+"""An "Answer: D" heading or bold label belongs to the question above it: it opens no section."""
 
 
 def _loc(path: str, token: Token) -> SourceLocation:
@@ -209,12 +215,14 @@ def parse_outline(text: str, path: str) -> Outline:
         if token.type == "front_matter":
             front_matter, front_matter_line = token.content, _loc(path, token).line
             i += 1
-        elif token.type == "heading_open":
+        elif token.type == "heading_open" and not ANSWER_HEADING.match(tokens[i + 1].content):
             level = int(token.tag[1:])
             open_section(tokens[i + 1].content.strip(), level, _loc(path, token), label=False)
             i += 3
-        elif token.type == "paragraph_open" and (
-            match := _BOLD_LABEL.match(tokens[i + 1].content.strip())
+        elif (
+            token.type == "paragraph_open"
+            and (match := _BOLD_LABEL.match(tokens[i + 1].content.strip()))
+            and not ANSWER_HEADING.match(match.group(1) or match.group(2))
         ):
             label = (match.group(1) or match.group(2)).strip()
             open_section(label, current_heading_level() + 1, _loc(path, token), label=True)
@@ -295,6 +303,10 @@ class _Reader:
                 return figure, _skip(tokens, i)
             text = join_lines(inline.content)
             return Paragraph(text=text, source=self.loc(token)), _skip(tokens, i)
+        if token.type == "heading_open":
+            # An "Answer:" heading, or a heading inside a container: text, not a section.
+            text = join_lines(tokens[i + 1].content)
+            return Paragraph(text=text, source=self.loc(token)), i + 3
         if token.type == "math_block":
             return Figure(markdown=self.source_of(token), source=self.loc(token)), i + 1
         if token.type in ("bullet_list_open", "ordered_list_open"):

@@ -55,6 +55,8 @@ class TopicState:
     """The section's defining sentence has been read (only the first statement can define)."""
     about_subject: bool = False
     """The last statement was about the subject, so a leading "It"/"They" means the subject."""
+    previous: str = ""
+    """The section's last statement, shown above a sentence that leans on it ("This case ...")."""
     kind: CardKind = CardKind.FACT
 
 

@@ -50,24 +50,34 @@ def key_value(
 def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicState) -> None:
     """A cloze on what one sentence teaches, or nothing (left out, with the reason)."""
     sentence = sentence.strip()
-    pronoun = ph.starts_with_pronoun(sentence)
-    certain = state.about_subject
+    previous, state.previous = state.previous, sentence
+    reference = ph.starts_with_reference(sentence)
+    certain = state.about_subject and ph.starts_with_pronoun(sentence)
     sentence = ph.with_subject(sentence, state.subject, antecedent_certain=certain)
-    state.about_subject = (pronoun and certain) or bool(
-        ph.starts_with_subject(sentence, state.subject.name)
-    )
+    state.about_subject = certain or bool(ph.starts_with_subject(sentence, state.subject.name))
+    # The earlier sentence a leaning one needs ("This case ...") is shown above it.
+    context = previous if reference and not certain else ""
+    if reference and not certain and not previous:
+        out.leave_out(source, "pronoun without a certain antecedent", sentence)
+        return
+    if sentence.rstrip().endswith((":", "：")):
+        out.leave_out(source, "introduces what follows", sentence)
+        return
     cloze = cloze_marked_spans(sentence)
+    if cloze is None and ph.is_imperative(sentence):
+        out.leave_out(source, "no clear deletion (advice)", sentence)
+        return
     if cloze is None:
         clause = ph.split_clause(sentence) if not has_braces(sentence) else None
         reason = "no clear deletion" if clause is None else vague_deletion(clause)
         if clause is not None and not reason:
             cloze = clause_cloze(clause)
         else:
-            cloze = cloze_last_clause(sentence) or cloze_name(sentence, state.subject)
+            cloze = cloze_last_clause(sentence) or cloze_name(sentence, state.subject, clause)
         if cloze is None:
             out.leave_out(source, reason or "no clear deletion", sentence)
             return
-    out.add(state.kind, cloze, "", source)
+    out.add(state.kind, cloze, "", source, prompt=context)
 
 
 def cloze_last_clause(sentence: str) -> str | None:
@@ -85,16 +95,22 @@ _NAME = re.compile(
 """A name or number: "Github", "PostgreSQL", "HTTPS", "5432", "3.11"."""
 
 
-def cloze_name(sentence: str, subject: ph.Subject) -> str | None:
+def cloze_name(sentence: str, subject: ph.Subject, clause: ph.Clause | None = None) -> str | None:
     """The one name or number a sentence mentions besides its subject: "Docker Hub is like
-    {{c1::Github}} for docker images"; None when there are none or several."""
+    {{c1::Github}} for docker images"; None when there are none or several.
+
+    With a clause, only its object counts ("Material for MkDocs provides ..." hides no part of
+    its subject); math and code are never cut.
+    """
     if has_braces(sentence) or "`" in sentence or "](" in sentence:
         return None
+    masked = ph.mask_math(sentence)
+    start = len(clause.subject) + len(clause.verb) + 1 if clause else 1
     own = {w.lower() for w in ph.words(subject.name)}
     found = [
         m
-        for m in _NAME.finditer(sentence)
-        if m.start() > 0 and m.group(0).lower() not in own and m.group(0) != "I"
+        for m in _NAME.finditer(masked)
+        if m.start() >= start and m.group(0).lower() not in own and m.group(0) != "I"
     ]
     if len(found) != 1:
         return None

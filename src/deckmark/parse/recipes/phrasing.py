@@ -63,7 +63,23 @@ _NOT_SUBJECTS = (
     | _PREPOSITIONS
     | {"and", "or", "suitable", "useful", "used", "good", "better", "also", "then", "now"}
 )
-_DETERMINERS = _ARTICLES | {"each", "every", "this", "that", "its", "their", "our", "your", "my"}
+_DETERMINERS = _ARTICLES | {
+    "each",
+    "every",
+    "this",
+    "that",
+    "these",
+    "those",
+    "its",
+    "their",
+    "our",
+    "your",
+    "my",
+}
+# Words that can follow a verb's "-s" form: "stores the", "runs in", "creates a".
+_AFTER_VERB = (
+    _DETERMINERS | _PREPOSITIONS | {"all", "only", "no", "not", "one", "two", "into", "as"}
+)
 _COPULAS = {"is", "are", "was", "were"}
 _VERBS = {
     "add",
@@ -391,7 +407,7 @@ class Clause:
 def split_clause(sentence: str) -> Clause | None:
     """Find the main verb of a simple declarative sentence, or None when unsure."""
     tokens = sentence.split(" ")
-    if not tokens or tokens[0].lower().strip(",") in _NOT_SUBJECTS:
+    if not tokens or tokens[0].lower().strip(",") in _NOT_SUBJECTS | {"e.g.", "i.e.", "note"}:
         return None
     backticks = 0  # odd while inside a code span: no verb there, no cut there
     for index, token in enumerate(tokens):
@@ -408,12 +424,14 @@ def split_clause(sentence: str) -> Clause | None:
         if index > 0 and (bare[:1].isupper() or tokens[index - 1].lower() in _DETERMINERS):
             continue
         lower = bare.lower()
+        following = tokens[index + 1].lower() if index + 1 < len(tokens) else ""
         plausible_verb = is_verb(bare) or (
             index > 0
             and lower.endswith("s")
             and not lower.endswith(("ss", "us", "is", "'s"))
             and tokens[0].lower() not in _PERSONAL
             and len(lower) > 3
+            and (following in _AFTER_VERB or following.startswith("`"))
         )
         if index > 0 and tokens[index - 1].lower().rstrip(",") in _PERSONAL | _PRONOUNS:
             plausible_verb = True
@@ -478,8 +496,28 @@ def _clause_break(tail: str) -> int:
     return cut
 
 
+_MATH = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]|\$\$.*?\$\$|\$[^$\s][^$]*?\$", re.DOTALL)
+
+
+def mask_math(text: str) -> str:
+    """``text`` with every formula blanked (same length), so that no cut lands inside one."""
+    return _MATH.sub(lambda m: "\u2591" * len(m.group(0)), text)
+
+
 def starts_with_pronoun(sentence: str) -> bool:
     return sentence.partition(" ")[0].lower() in ("it", "they")
+
+
+def starts_with_reference(sentence: str) -> bool:
+    """ "It ...", "This case ...", "These metrics ...": the sentence leans on an earlier one."""
+    return sentence.partition(" ")[0].lower() in _PRONOUNS
+
+
+def is_imperative(sentence: str) -> bool:
+    """ "Include programming languages ...", "Ensure your cover letter ...": advice."""
+    first = re.sub(r"[^\w]", "", sentence.partition(" ")[0])
+    lower = first.lower()
+    return first[:1].isupper() and lower == base_form(lower) and lower in _VERBS | {"try"}
 
 
 def with_subject(sentence: str, subject: Subject, *, antecedent_certain: bool = True) -> str:

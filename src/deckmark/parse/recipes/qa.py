@@ -1,18 +1,57 @@
-"""Question/answer cards: a heading phrased as a question is asked as written; its body answers."""
+"""Question/answer cards: a heading phrased as a question is asked as written; its body answers.
+
+In a Q&A file the question is followed by an answer marker: an "Answer: D" heading or
+paragraph, or a ``<details>`` block whose summary only says "Answer". Everything before the
+marker (the question's code, the options A–D) goes on the front; the marker and what follows
+(the letter and the explanation) on the back: one card per question.
+"""
 
 from __future__ import annotations
 
+import re
+
 from deckmark.model import CardKind
-from deckmark.parse.outline import Block, CodeBlock
+from deckmark.parse.outline import ANSWER_HEADING, Block, CodeBlock, Container, Html, Paragraph
 from deckmark.parse.outline import Section as OutlineSection
 from deckmark.parse.recipes import code
 from deckmark.parse.recipes import phrasing as ph
 from deckmark.parse.recipes.collector import SectionCards, block_markdown
 
 
+def _plain(title: str) -> str:
+    """A summary or label without its emphasis: "**Answer**" → "Answer"."""
+    return re.sub(r"</?\w+[^>]*>|\*\*|__", "", title).strip()
+
+
+def answer_split(blocks: list[Block]) -> tuple[list[Block], list[Block]] | None:
+    """(question blocks, answer blocks) when the body holds an answer marker, else None."""
+    for index, block in enumerate(blocks):
+        if (
+            isinstance(block, Container)
+            and block.kind == "details"
+            and (ANSWER_HEADING.match(_plain(block.title)) or not _plain(block.title))
+        ):
+            return blocks[:index], list(block.blocks)
+        if isinstance(block, Paragraph) and ANSWER_HEADING.match(_plain(block.text)):
+            return blocks[:index], blocks[index:]
+    return None
+
+
+def _markdown(blocks: list[Block]) -> str:
+    return "\n\n".join(
+        text for b in blocks if not isinstance(b, Html) and (text := block_markdown(b).strip())
+    )
+
+
 def question_cards(out: SectionCards, section: OutlineSection, blocks: list[Block]) -> None:
-    answer = "\n\n".join(block_markdown(b) for b in blocks)
-    out.add(CardKind.FACT, section.title, answer, blocks[0].source)
+    split = answer_split(blocks)
+    if split is not None:
+        asked, answer = split
+        front = "\n\n".join(part for part in (section.title, _markdown(asked)) if part)
+        out.add(CardKind.FACT, front, _markdown(answer), blocks[0].source)
+        return
+    answer_text = "\n\n".join(block_markdown(b) for b in blocks)
+    out.add(CardKind.FACT, section.title, answer_text, blocks[0].source)
     for block in blocks:
         if isinstance(block, CodeBlock):
             subject = ph.Subject(section.title.rstrip("?"))

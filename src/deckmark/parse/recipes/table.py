@@ -1,17 +1,58 @@
-"""Table cards: a property table with a header row → "Subject › Row › Column?" per cell."""
+"""Table cards: a property or term/definition table with a header row → one card per cell.
+
+Only a table whose shape means something makes cards: a header row naming the properties and a
+first column naming the things. Layout tables (no header, one column, mostly links: an index of
+exercises) and separator rows make none; ``deckmark check`` lists them as "layout table".
+"""
 
 from __future__ import annotations
 
+import re
+
 from deckmark.model import CardKind
 from deckmark.parse.outline import Table
+from deckmark.parse.recipes import phrasing as ph
 from deckmark.parse.recipes.collector import SectionCards, TopicState
+
+_LINK_ONLY = re.compile(r"^!?\[[^\]]*\]\([^)]*\)$|^<a\b.*</a>$")
+_SEPARATOR = re.compile(r"^[-=:_*~\s]*$")
+
+
+def _is_link(cell: str) -> bool:
+    return bool(_LINK_ONLY.match(cell.strip()))
+
+
+def layout_reason(table: Table) -> str | None:
+    """Why a table is layout rather than facts, or None when its shape means something."""
+    cells = [cell for row in table.rows for cell in row[1:] if cell.strip()]
+    if len(table.header) < 2 or not any(h.strip() for h in table.header[1:]):
+        return "layout table (no header naming the columns)"
+    if not cells:
+        return "layout table (no values)"
+    if sum(map(_is_link, cells)) * 2 >= len(cells):
+        return "layout table (mostly links)"
+    return None
+
+
+def answer_in_question(question: str, answer: str) -> bool:
+    """Every word of the answer is already printed in the question ("Topic?" → "Commit")."""
+    asked = {w.lower().rstrip("s") for w in ph.words(question)}
+    said = [w.lower().rstrip("s") for w in ph.words(answer)]
+    return bool(said) and all(w in asked for w in said)
 
 
 def table_cards(out: SectionCards, table: Table, state: TopicState) -> None:
+    if reason := layout_reason(table):
+        out.leave_out(table.source, reason, " | ".join(table.header))
+        return
     for row in table.rows:
-        if not row or not row[0]:
+        if not row or not row[0].strip() or all(_SEPARATOR.match(cell) for cell in row):
             continue
         for header, cell in zip(table.header[1:], row[1:], strict=False):
-            if cell.strip():
-                question = f"{state.subject.name} › {row[0]} › {header}?".replace("›  ›", "›")
-                out.add(CardKind.FACT, question, cell, table.source)
+            if not cell.strip() or _SEPARATOR.match(cell) or _is_link(cell):
+                continue
+            question = f"{state.subject.name} › {row[0]} › {header}?".replace("›  ›", "›")
+            if answer_in_question(question, cell):
+                out.leave_out(table.source, "answer printed in the question", question)
+                continue
+            out.add(CardKind.FACT, question, cell, table.source)
