@@ -10,7 +10,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from collections.abc import Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from markdown_it.renderer import RendererHTML
@@ -177,6 +177,7 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
     return highlight_html(code.rstrip("\n"), language_name(lang))
 
 
+@cache
 def _options() -> OptionsDict:
     options = OptionsDict(dict(markdown().options))  # type: ignore[arg-type]
     options["highlight"] = _highlight
@@ -193,7 +194,19 @@ def markdown_to_html(
     ``media``: image or audio reference as written → packaged file name (or ``[sound:…]``);
     references not in it show their alt text (remote ``http(s)`` images stay links).
     """
-    env: dict[str, Any] = {"media": media or {}}
+    if media:
+        return _render(markdown_text, literal_cloze_text, media)
+    return _render_cached(markdown_text, literal_cloze_text)
+
+
+@lru_cache(maxsize=8192)
+def _render_cached(markdown_text: str, literal_cloze_text: bool) -> str:
+    # Cards repeat fields (a code block on three cards, a shared answer): render each once.
+    return _render(markdown_text, literal_cloze_text, {})
+
+
+def _render(markdown_text: str, literal_cloze_text: bool, media: Mapping[str, str]) -> str:
+    env: dict[str, Any] = {"media": media}
     html = _renderer().render(parse(markdown_text, env), _options(), env).strip()
     html = "".join(
         part if _CODE.fullmatch(part) else _ESCAPED_BR.sub("<br>", part)
@@ -209,6 +222,7 @@ def markdown_to_html(
     return html
 
 
+@lru_cache(maxsize=4096)
 def markdown_inline_to_html(markdown_text: str) -> str:
     """Render one line of Markdown (a heading, a context line) without block markup."""
     env: dict[str, Any] = {}

@@ -54,7 +54,7 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     reference = ph.starts_with_reference(sentence)
     certain = state.about_subject and ph.starts_with_pronoun(sentence)
     sentence = ph.with_subject(sentence, state.subject, antecedent_certain=certain)
-    state.about_subject = certain or bool(ph.starts_with_subject(sentence, state.subject.name))
+    state.about_subject = certain or ph.subject_end(sentence, state.subject.name) is not None
     # The earlier sentence a leaning one needs ("This case ...") is shown above it.
     context = previous if reference and not certain else ""
     if reference and not certain and not previous:
