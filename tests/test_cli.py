@@ -173,3 +173,24 @@ def test_card_file__corrects_phrase_matching_no_notes_card__is_an_error(tmp_path
     assert err == (
         "error: deck/fix.md:5: corrects: no card from the notes contains 'a writable template'\n"
     )
+
+
+def test_card_file__corrects_several_phrases__each_reaches_its_cards_each_must_match(
+    tmp_path: Path,
+) -> None:
+    deck = tmp_path / "deck"
+    deck.mkdir()
+    (deck / "notes.md").write_text(NOTES)
+    fix = "---\nkind: cards\n---\n\n# What is an image made of?\n<!-- corrects: {} -->\n\nLayers.\n"
+    (deck / "fix.md").write_text(fix.format("read-only template | `Dockerfile` to build"))
+    code, _, err = run("build", "deck", "-f", "anki-txt")
+    assert code == 0, err
+    rows = (tmp_path / "build" / "deck.txt").read_text().splitlines()
+    corrected = [row for row in rows if "<strong>Correction:</strong> Layers." in row]
+    assert len(corrected) == 2, rows  # one card per phrase, each corrected once
+    (deck / "fix.md").write_text(fix.format("read-only template | a writable template"))
+    code, _, err = run("check", "deck")
+    assert code == 1
+    assert err == (
+        "error: deck/fix.md:5: corrects: no card from the notes contains 'a writable template'\n"
+    )

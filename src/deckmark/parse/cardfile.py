@@ -4,9 +4,10 @@ Every heading is a question and its body the answer. An HTML comment on the line
 heading holds the card's options: ``<!-- id: logs-follow; reverse; tags: logs; covers: Docker
 Volumes -->``. Front matter sets defaults for ``subdeck``, ``tags``, ``covers`` and ``reverse``.
 
-``corrects: <phrase>`` marks a card that corrects the notes: every card made from the notes
-whose text contains the phrase gets the correction added to its answer, so an outdated statement
-in the user's notes is never taught without its fix.
+``corrects: <phrase> | <phrase>`` marks a card that corrects the notes: every card made from the
+notes whose text contains one of the phrases gets the correction added to its answer, so an
+outdated statement in the user's notes is never taught without its fix. Several phrases reach the
+wordings one claim takes on different cards ("Wait for" on the line, "waits for" on its reverse).
 """
 
 from __future__ import annotations
@@ -142,6 +143,10 @@ def _find_sections(covers: str, sections: Sequence[Section]) -> list[int]:
     ]
 
 
+def _split_phrases(value: str) -> list[str]:
+    return [part.strip() for part in value.split("|") if part.strip()]
+
+
 def _normalise(text: str) -> str:
     """Lower-case, single-spaced, cloze markers removed: what a phrase is matched against."""
     return " ".join(CLOZE_RE.sub(r"\2", text).lower().split())
@@ -151,23 +156,23 @@ def _apply_corrections(
     notes_cards: Sequence[Card], corrections: Sequence[tuple[str, Card]], problems: list[Diagnostic]
 ) -> tuple[Card, ...]:
     """Add each correction to the notes cards whose text contains its phrase."""
+    texts = [_normalise(f"{card.prompt}\n{card.front}\n{card.back}") for card in notes_cards]
     notes: dict[int, list[str]] = {}
-    for phrase, correction in corrections:
-        wanted = _normalise(phrase)
-        hits = [
-            i
-            for i, card in enumerate(notes_cards)
-            if wanted in _normalise(f"{card.prompt}\n{card.front}\n{card.back}")
-        ]
-        if not hits:
-            problems.append(
-                Diagnostic(
-                    location=correction.source,
-                    message=f"corrects: no card from the notes contains '{phrase}'",
+    for phrases, correction in corrections:
+        hits: set[int] = set()
+        for phrase in _split_phrases(phrases):
+            wanted = _normalise(phrase)
+            found = {i for i, text in enumerate(texts) if wanted in text}
+            if not found:
+                problems.append(
+                    Diagnostic(
+                        location=correction.source,
+                        message=f"corrects: no card from the notes contains '{phrase}'",
+                    )
                 )
-            )
+            hits |= found
         answer = (correction.back or correction.front).split("\n\n", 1)[0]
-        for i in hits:
+        for i in sorted(hits):
             notes.setdefault(i, []).append(f"**Correction:** {answer}")
     return tuple(
         replace(
