@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 
 from deckmark.model import Card, Diagnostic, Section
-from deckmark.parse.outline import Block, Html, ListBlock, Outline
+from deckmark.parse.frontmatter import parse_front_matter
+from deckmark.parse.outline import Block, Html, ListBlock, Outline, Paragraph
 from deckmark.parse.outline import Section as OutlineSection
-from deckmark.parse.recipes import comparison, qa, walk
+from deckmark.parse.recipes import comparison, language, qa, walk
 from deckmark.parse.recipes import phrasing as ph
 from deckmark.parse.recipes.collector import (
     NotesFile,
@@ -51,6 +52,25 @@ def _is_contents_list(block: Block) -> bool:
     )
 
 
+def _prose(outline: Outline) -> str:
+    """The headings, paragraphs and list items of the notes (no code), for language detection."""
+    texts: list[str] = []
+
+    def add(blocks: list[Block] | tuple[Block, ...]) -> None:
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                texts.append(block.text)
+            elif isinstance(block, ListBlock):
+                for item in block.items:
+                    texts.append(item.text)
+                    add(item.children)
+
+    for section in outline.sections:
+        texts.append(section.title)
+        add(section.blocks)
+    return "\n".join(texts)
+
+
 class NotesExtractor:
     """Makes the cards of one notes file."""
 
@@ -61,8 +81,14 @@ class NotesExtractor:
         names = {
             s.title.lower() for s in outline.sections if len(s.title.split()) == 1 and not s.label
         }
+        front_matter, _ = parse_front_matter(
+            outline.front_matter, outline.path, outline.front_matter_line
+        )
         self.notes = NotesFile(
-            key_path=key_path, deck_slug=deck_slug, proper_names=proper_names | names
+            key_path=key_path,
+            deck_slug=deck_slug,
+            proper_names=proper_names | names,
+            language=language.detect(_prose(outline), str(front_matter.values.get("lang", ""))),
         )
 
     # -- sections ----------------------------------------------------------------------------

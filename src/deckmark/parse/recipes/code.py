@@ -13,6 +13,7 @@ from deckmark.parse.recipes.collector import SectionCards, fence
 
 _BLOCK_CARD_MAX_FACTS = 8
 """A "what does each line do?" card over more commented lines is too long to answer."""
+_BLOCK_CARD_MAX_LINES = 15
 _GROUP_MIN = 3
 """Restating lines under one key, from this many, become one card listing them."""
 
@@ -37,11 +38,21 @@ def code_cards(
             restating.setdefault(fact.parents, []).append(fact)
         else:
             teaching.append(fact)
-    if teaching and block_card and len(teaching) <= _BLOCK_CARD_MAX_FACTS:
+    english = out.notes.english
+    uncommented_lines = [ln for ln in facts.uncommented.splitlines() if ln.strip()]
+    if (
+        block_card
+        and 2 <= len(teaching) <= _BLOCK_CARD_MAX_FACTS
+        and len(uncommented_lines) <= _BLOCK_CARD_MAX_LINES
+    ):
+        prompt = (
+            f"{subject.name}: what does each line of this {noun.split(' ')[0]} example do?"
+            if english
+            else subject.name
+        )
         out.add(
             CardKind.CODE,
-            f"{subject.name}: what does each line of this {noun.split(' ')[0]} example do?\n\n"
-            + fence(facts.uncommented, block.lang),
+            f"{prompt}\n\n{fence(facts.uncommented, block.lang)}",
             fence(block.code, block.lang),
             source,
         )
@@ -49,42 +60,15 @@ def code_cards(
         _restating_group(out, block, where, parents, group)
     for fact in teaching:
         line_source = SourceLocation(path=source.path, line=source.line + block.fenced + fact.line)
-        snippet = textwrap.dedent(fact.code)
-        words = fact.comment.split()
-        imperative = (
-            bool(words)
-            and ph.is_verb(words[0])
-            and words[0].lower() not in ("is", "are", "has", "have")
-        )
-        parent = f" (under `{fact.parents[-1]}`)" if fact.parents else ""
-        block_shown = "\n" in snippet or len(snippet) > 60
-        shown = "this" if block_shown else f"`{snippet}`{parent}"
-        question = f"{where}, what does {shown} do?" if imperative else f"{where}, what is {shown}?"
-        if block_shown:
-            question += "\n\n" + fence(snippet, block.lang)
-        out.add(CardKind.CODE, question, ph.capitalise(fact.comment), line_source)
-        answer_code = snippet
-        if fact.parents:
-            parent_line = fact.parents[-1]
-            answer_code = f"{parent_line}\n  {snippet}"
-        plural = (
-            "\n" in snippet
-            and not snippet.rstrip().endswith("\\")
-            and len(
-                [ln for ln in snippet.splitlines() if ln.strip() and not ln.startswith((" ", "\t"))]
-            )
-            > 1
-        )
-        if imperative:
-            first, *rest = words
-            verb_form = first.lower() if plural else ph.third_person(first.lower())
-            tail = " ".join(rest)
-            thing = noun + ("s" if plural else "")
-            question = f"Which {thing} {verb_form} {tail}?".replace("  ", " ")
-        else:
-            # "Which line is described as “PostgreSQL username”?" asks for trivia: no reverse.
+        if not re.search(r"\w", fact.code) or not re.search(r"[^\W\d_]{2}", fact.comment):
+            out.leave_out(line_source, "comment explains no code", f"{fact.code}  # {fact.comment}")
             continue
-        out.add(CardKind.CODE, question, fence(answer_code, block.lang), line_source)
+        if english:
+            _line_cards(out, block, fact, line_source, noun, where)
+        else:
+            snippet = textwrap.dedent(fact.code)
+            shown = fence(snippet, block.lang) if "\n" in snippet else f"`{snippet}`"
+            out.add(CardKind.CODE, f"{subject.name}: {shown}", fact.comment, line_source)
     for output in facts.outputs:
         line_source = SourceLocation(
             path=source.path, line=source.line + block.fenced + output.line
@@ -101,6 +85,45 @@ def code_cards(
             output.output,
             line_source,
         )
+
+
+def _line_cards(
+    out: SectionCards,
+    block: CodeBlock,
+    fact: comments.CommentedCode,
+    line_source: SourceLocation,
+    noun: str,
+    where: str,
+) -> None:
+    """A commented line both ways: what does it do, and which line does that."""
+    snippet = textwrap.dedent(fact.code)
+    if result := re.match(r"^(?:=>|->|→)\s*(.+)$", fact.comment):
+        out.add(
+            CardKind.CODE, f"{where}, what does `{snippet}` give?", result.group(1), line_source
+        )
+        return
+    words = fact.comment.split()
+    first = words[0].lower() if words else ""
+    imperative = ph.is_verb(first) and first not in ("is", "are", "has", "have")
+    parent = f" (under `{fact.parents[-1]}`)" if fact.parents else ""
+    block_shown = "\n" in snippet or len(snippet) > 60
+    shown = "this" if block_shown else f"`{snippet}`{parent}"
+    question = f"{where}, what does {shown} do?" if imperative else f"{where}, what is {shown}?"
+    if block_shown:
+        question += "\n\n" + fence(snippet, block.lang)
+    out.add(CardKind.CODE, question, ph.capitalise(fact.comment), line_source)
+    if not imperative:
+        return  # "Which line is described as “PostgreSQL username”?" asks for trivia: no reverse.
+    answer_code = f"{fact.parents[-1]}\n  {snippet}" if fact.parents else snippet
+    top_lines = [ln for ln in snippet.splitlines() if ln.strip() and not ln.startswith((" ", "\t"))]
+    plural = "\n" in snippet and not snippet.rstrip().endswith("\\") and len(top_lines) > 1
+    # "install ..." for several lines; "checks ..." is already a third person.
+    keep = plural or first != ph.base_form(first)
+    verb_form = first if keep else ph.third_person(first)
+    tail = ph.strip_end_punctuation(" ".join(words[1:]))
+    thing = noun + ("s" if plural else "")
+    question = f"Which {thing} {verb_form} {tail}?".replace("  ", " ")
+    out.add(CardKind.CODE, question, fence(answer_code, block.lang), line_source)
 
 
 def names_own_part(fact: comments.CommentedCode) -> bool:

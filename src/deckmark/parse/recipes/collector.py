@@ -30,7 +30,13 @@ class NotesFile:
     deck_slug: str
     proper_names: set[str]
     """Lower-cased names that keep their capital and take no article ("docker")."""
+    language: str = "en"
+    """Two-letter code of the notes' language; English templates only for "en"."""
     warnings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def english(self) -> bool:
+        return self.language == "en"
 
     def warn(self, source: SourceLocation, message: str) -> None:
         self.warnings.append(Diagnostic(location=source, message=message))

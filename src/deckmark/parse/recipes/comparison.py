@@ -38,6 +38,7 @@ def comparison_cards(
     extra: list[Block],
 ) -> None:
     x, y = names
+    english = out.notes.english
     side_names = tuple(side.title for side in sides)
     shared: list[Block] = [b for b in [*section.blocks, *extra] if not isinstance(b, Html)]
     rows: dict[str, list[str]] = {}
@@ -72,13 +73,14 @@ def comparison_cards(
                 if cloze:
                     out.add(CardKind.COMPARISON, cloze, "", source, tags=tag)
                 predicate = ph.strip_subject(sentence, (*side_names, subject.name))
-                if predicate:
+                if predicate and english:
                     question = f"{x} or {y}: which {ph.strip_end_punctuation(predicate)}?"
                 else:
                     masked = sentence
                     for name in (*side_names, subject.name):
                         masked = re.sub(re.escape(name), "___", masked, flags=re.I)
-                    question = f"{x} or {y}: which one? “{masked}”"
+                    which = f"{x} or {y}: which one?" if english else f"{x} / {y}:"
+                    question = f"{which} “{masked}”"
                 out.add(CardKind.DISCRIMINATION, question, side.title, source, tags=tag)
     if len(rows) == 2 and all(rows.values()):
         left, right = (rows[s.title] for s in sides)
@@ -88,7 +90,7 @@ def comparison_cards(
             overview.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         out.add(
             CardKind.OVERVIEW,
-            f"What are the differences between {x} and {y}?",
+            _overview_question(out, x, y),
             "\n".join(overview),
             section.source,
             tags=("overview",),
@@ -119,20 +121,29 @@ def _comparison_table(out: SectionCards, table: Table, names: tuple[str, str]) -
                 tags=side_tag(side),
             )
             if row[1] != row[2]:
+                which = (
+                    f"{x} or {y}: which has {ph.lower_first(feature)} “{cell}”?"
+                    if out.notes.english
+                    else f"{x} / {y}: {feature} “{cell}”?"
+                )
                 out.add(
                     CardKind.DISCRIMINATION,
-                    f"{x} or {y}: which has {ph.lower_first(feature)} “{cell}”?",
+                    which,
                     side,
                     table.source,
                     tags=side_tag(side),
                 )
     out.add(
         CardKind.OVERVIEW,
-        f"What are the differences between {x} and {y}?",
+        _overview_question(out, x, y),
         block_markdown(table),
         table.source,
         tags=("overview",),
     )
+
+
+def _overview_question(out: SectionCards, x: str, y: str) -> str:
+    return f"What are the differences between {x} and {y}?" if out.notes.english else f"{x} vs {y}"
 
 
 def _statements_of(blocks: list[Block]) -> list[tuple[str, SourceLocation]]:

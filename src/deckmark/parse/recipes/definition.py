@@ -24,12 +24,18 @@ def from_key_value(
     """``Subject: definition`` (the section's own subject) or ``**Term**: definition``."""
     if key.lower() == state.subject.name.lower() and not state.defined:
         state.defined = state.about_subject = True
-        out.add(CardKind.DEFINITION, state.subject.what_is(), value, source)
+        out.add(CardKind.DEFINITION, ask_what_is(out, state.subject), value, source)
         return True
     if bold and state.keyword is None:
-        out.add(CardKind.DEFINITION, f"What is {key}?", ph.capitalise(value), source)
+        question = f"What is {key}?" if out.notes.english else key
+        out.add(CardKind.DEFINITION, question, ph.capitalise(value), source)
         return True
     return False
+
+
+def ask_what_is(out: SectionCards, subject: ph.Subject) -> str:
+    """ "What is a Docker image?"; in notes of another language the subject itself."""
+    return subject.what_is() if out.notes.english else subject.name
 
 
 def from_sentence(
@@ -39,7 +45,7 @@ def from_sentence(
     if state.defined:
         return False
     state.defined = True
-    answer = ph.definition_answer(sentence, state.subject.name)
+    answer = ph.definition_answer(sentence, state.subject.name) if out.notes.english else None
     if answer:
         out.add(CardKind.DEFINITION, state.subject.what_is(), answer, source)
         state.about_subject = True

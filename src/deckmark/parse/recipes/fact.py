@@ -63,6 +63,12 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     if sentence.rstrip().endswith((":", "：")):
         out.leave_out(source, "introduces what follows", sentence)
         return
+    if ph.is_example(sentence):
+        out.leave_out(source, "example-specific (a worked example)", sentence)
+        return
+    if out.notes.english and ph.is_personal(sentence):
+        out.leave_out(source, "personal narrative, not a fact", sentence)
+        return
     cloze = cloze_marked_spans(sentence)
     if cloze is None and ph.is_imperative(sentence):
         out.leave_out(source, "no clear deletion (advice)", sentence)
@@ -73,7 +79,9 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
         if clause is not None and not reason:
             cloze = clause_cloze(clause)
         else:
-            cloze = cloze_last_clause(sentence) or cloze_name(sentence, state.subject, clause)
+            cloze = cloze_last_clause(sentence) or cloze_name(
+                sentence, state.subject, clause, title_case=out.notes.english
+            )
         if cloze is None:
             out.leave_out(source, reason or "no clear deletion", sentence)
             return
@@ -95,14 +103,16 @@ _NAME = re.compile(
 """A name or number: "Github", "PostgreSQL", "HTTPS", "5432", "3.11"."""
 
 
-def cloze_name(sentence: str, subject: ph.Subject, clause: ph.Clause | None = None) -> str | None:
+def cloze_name(
+    sentence: str, subject: ph.Subject, clause: ph.Clause | None = None, *, title_case: bool = True
+) -> str | None:
     """The one name or number a sentence mentions besides its subject: "Docker Hub is like
     {{c1::Github}} for docker images"; None when there are none or several.
 
     With a clause, only its object counts ("Material for MkDocs provides ..." hides no part of
     its subject); math and code are never cut.
     """
-    if has_braces(sentence) or "`" in sentence or "](" in sentence:
+    if has_braces(sentence) or "`" in sentence or "](" in sentence or "[[" in sentence:
         return None
     masked = ph.mask_math(sentence)
     start = len(clause.subject) + len(clause.verb) + 1 if clause else 1
@@ -110,7 +120,11 @@ def cloze_name(sentence: str, subject: ph.Subject, clause: ph.Clause | None = No
     found = [
         m
         for m in _NAME.finditer(masked)
-        if m.start() >= start and m.group(0).lower() not in own and m.group(0) != "I"
+        if m.start() >= start
+        and m.group(0).lower() not in own
+        and m.group(0) != "I"
+        # In German every noun is capitalised: there only acronyms, CamelCase and numbers.
+        and (title_case or not re.fullmatch(r"[A-Z][a-z]+", m.group(0)))
     ]
     if len(found) != 1:
         return None
@@ -155,6 +169,12 @@ def vague_deletion(clause: ph.Clause) -> str | None:
     shown = len(ph.words(f"{clause.subject} {clause.verb}"))
     if hidden > MAX_DELETION_WORDS:
         return "no clear deletion (the blank would hide a long tail)"
+    if re.match(
+        r"(?:it|them|so|too)(?:\s|$)|(?:this|that|these|those)(?:\s+(?:is|are|can|will)\b|$)",
+        clause.tail,
+        re.I,
+    ):
+        return "no clear deletion (the blank would hide a pronoun)"
     if shown <= 3 and hidden > 4 and not clause.trailer.strip(" .!;"):
         return "no clear deletion (the blank would hide the rest of the sentence)"
     return None

@@ -13,6 +13,8 @@ from deckmark.parse.recipes import phrasing as ph
 from deckmark.parse.recipes.collector import SectionCards, TopicState, has_braces
 
 _LIST_INLINE_MAX = 5
+_ITEM_MAX_WORDS = 15
+_ITEM_MEAN_WORDS = 10
 
 
 def list_card(
@@ -30,7 +32,9 @@ def list_card(
         (ph.kv_key(kv) if all_kv and kv else item.text) for item, kv in zip(items, kvs, strict=True)
     ]
     count = len(names)
-    if count < 2:  # a one-item "list" is a plain statement
+    lengths = [len(ph.words(name)) for name in names]
+    # A one-item "list" is a plain statement; sentences are not recalled as a set.
+    if count < 2 or max(lengths) > _ITEM_MAX_WORDS or sum(lengths) > _ITEM_MEAN_WORDS * count:
         for item in block.items:
             walk.list_item(out, item, state)
         return
@@ -38,7 +42,13 @@ def list_card(
         owner, noun = owner_noun
         question = f"What are the {noun} of {owner}? ({count})"
     else:
-        question = ph.list_question(label, state.subject, count, certain=state.about_subject)
+        question = ph.list_question(
+            label,
+            state.subject,
+            count,
+            certain=state.about_subject,
+            english=out.notes.english,
+        )
 
     def marker(n: int) -> str:
         return f"{n}." if block.ordered else "-"

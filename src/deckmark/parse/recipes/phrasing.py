@@ -62,6 +62,8 @@ _NOT_SUBJECTS = (
     _CONJUNCTIONS
     | _PREPOSITIONS
     | {"and", "or", "suitable", "useful", "used", "good", "better", "also", "then", "now"}
+    | {"thus", "hence", "therefore", "finally", "however", "moreover", "furthermore", "so"}
+    | {"additionally", "similarly", "otherwise", "instead", "first", "second", "next", "last"}
 )
 _DETERMINERS = _ARTICLES | {
     "each",
@@ -517,7 +519,9 @@ def _split_trailer(tail: str) -> tuple[str, str]:
     return stripped, main[len(stripped) :] + trailer
 
 
-_RELATIVE = re.compile(r",?\s+(?:where|which|whose|who)\s|;\s")
+_RELATIVE = re.compile(
+    r",?\s+(?:(?:in|of|on|by|for|to|from|with|at) )?(?:where|which|whose|who|whom)\s|;\s"
+)
 
 
 def _clause_break(tail: str) -> int:
@@ -553,7 +557,27 @@ def is_imperative(sentence: str) -> bool:
     """ "Include programming languages ...", "Ensure your cover letter ...": advice."""
     first = re.sub(r"[^\w]", "", sentence.partition(" ")[0])
     lower = first.lower()
-    return first[:1].isupper() and lower == base_form(lower) and lower in _VERBS | {"try"}
+    return first[:1].isupper() and (
+        lower in _ADVICE or (lower == base_form(lower) and lower in _VERBS)
+    )
+
+
+_ADVICE = {
+    "try", "remember", "note", "consider", "prefer", "choose", "refer", "see", "look", "think",
+    "be", "do", "don't", "never", "always", "suppose", "assume", "imagine", "recall", "ensure",
+    "avoid", "keep", "make", "let", "let's",
+}  # fmt: skip
+_EXAMPLE_OPENER = re.compile(r"^(?:for (?:example|instance)|e\.g\.|i\.e\.|example)\b", re.I)
+
+
+def is_example(sentence: str) -> bool:
+    """ "For example, ...": a worked example, specific to the notes' own figures and numbers."""
+    return bool(_EXAMPLE_OPENER.match(sentence.strip()))
+
+
+def is_personal(sentence: str) -> bool:
+    """ "I was approached by a recruiter ...": the author's own story, not a fact to learn."""
+    return bool(re.search(r"\b(?:I|I'm|I've|my|me)\b", sentence))
 
 
 def with_subject(sentence: str, subject: Subject, *, antecedent_certain: bool = True) -> str:
@@ -652,6 +676,15 @@ def reads_as_noun_phrase(label: str) -> bool:
     )
 
 
+_LABEL_MAX_WORDS = 15
+
+
+def are_steps(items: list[str]) -> bool:
+    """Most items start with a verb ("Fetch the remote", "Stage them"): a procedure."""
+    verbs = [is_imperative(item) or is_verb(item.partition(" ")[0]) for item in items if item]
+    return bool(verbs) and sum(verbs) * 2 > len(verbs)
+
+
 def list_question(
     label: str, subject: Subject, count: int, *, certain: bool = True, english: bool = True
 ) -> str:
@@ -662,7 +695,13 @@ def list_question(
     what are the benefits?"; anything else is shown as written after the heading.
     """
     label = label.strip().rstrip(":：").strip()
+    if len(words(label)) > _LABEL_MAX_WORDS:  # a paragraph over the list: its last sentence
+        label = split_sentences(label)[-1].rstrip(":：").strip()
+        if len(words(label)) > _LABEL_MAX_WORDS:
+            label = ""
     label_words = label.split()
+    if not label:
+        return f"{subject.name} ({count})"
     if is_question_text(label):
         return f"{label} ({count})"
     if (

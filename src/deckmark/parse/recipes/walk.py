@@ -33,8 +33,12 @@ def blocks(out: SectionCards, section_blocks: list[Block], state: TopicState) ->
 def list_items(out: SectionCards, block: ListBlock, state: TopicState) -> None:
     """A list with no label: steps if ordered, a keyword list, or one card per item."""
     if block.ordered and len(block.items) > 1:
-        lists.list_card(out, "steps:", block.source, block, state)
-        return
+        if not out.notes.english:
+            lists.list_card(out, "", block.source, block, state)  # the heading asks
+            return
+        if ph.are_steps([item.text for item in block.items]):
+            lists.list_card(out, "steps:", block.source, block, state)
+            return
     if state.keyword and len(block.items) > 1:
         keys = [ph.KEY_VALUE_RE.match(i.text) for i in block.items]
         if all(keys):
