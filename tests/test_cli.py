@@ -132,11 +132,6 @@ Local images.
 # What is a Docker image?
 
 A read-only template.
-
-# Which command removes a volume?
-<!-- covers: Docker Volumez -->
-
-`docker volume rm NAME`
 """
 
 
@@ -155,7 +150,6 @@ def test_card_file_errors__each_with_file_and_line(tmp_path: Path) -> None:
         "error: deck/cards.md:7: card 'What does `docker ps` list?' has no answer",
         "error: deck/cards.md:14: cloze card has no deletion: mark one with {{c1::...}}",
         "error: deck/cards.md:19: duplicate id 'ps-all' (first used at deck/cards.md:9)",
-        "error: deck/cards.md:28: covers: no notes heading 'Docker Volumez' in this deck",
         "error: deck/cards.md:24: asks the same question as the card at deck/notes.md:3",
     ]
 

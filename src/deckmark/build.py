@@ -28,12 +28,22 @@ from deckmark.identity import (
     lost_history,
     write_lockfile,
 )
-from deckmark.model import Card, CardKind, Deck, Diagnostic, Section, SourceLocation
+from deckmark.model import (
+    CLOZE_RE,
+    Card,
+    CardKind,
+    Deck,
+    Diagnostic,
+    Section,
+    SourceLocation,
+    literal_braces,
+)
 from deckmark.output import all_or_nothing, display_path, remove_leftovers
 from deckmark.parse.cardfile import CardFile, read_card_files
 from deckmark.parse.frontmatter import looks_like_card_file, parse_front_matter
 from deckmark.parse.notes import extract_cards
 from deckmark.parse.outline import parse_outline
+from deckmark.render.html import shows_something
 
 DEFAULT_CARDS_DIR = Path("cards")
 _IDENTITY_OUTPUTS = (".apkg", ".txt")
@@ -201,6 +211,9 @@ def load_deck(source: DeckSource) -> Deck:
             continue
         # Someone else's metadata never stops the notes building.
         warnings.extend(replace(p, message=f"{p.message}; ignored it") for p in fm_problems)
+        # Only card files write cloze syntax: in notes, "{{c1::x}}" is text to show as written.
+        if literal_braces(text) != text:
+            outline = parse_outline(literal_braces(text), shown)
         result = extract_cards(outline, source.slug, proper_names, key_path=key_path)
         # A notes file of empty headings is a skeleton for hand-written cards; anything else
         # that yields nothing is almost certainly not what the user meant to build.
@@ -213,12 +226,26 @@ def load_deck(source: DeckSource) -> Deck:
     if card_files:
         written = read_card_files(card_files, cards, sections, source.slug)
         problems.extend(written.problems)
+        warnings.extend(written.warnings)
         cards = [*written.notes_cards, *written.cards]
         sections = list(written.sections)
         warnings = [w for w in warnings if w not in written.resolved_warnings]
+    cards, empty_problems, empty_warnings = _cards_that_show_something(cards)
+    problems.extend(empty_problems)
+    warnings.extend(empty_warnings)
     cards, duplicate_problems, duplicate_warnings = _duplicate_questions(cards)
     problems.extend(duplicate_problems)
     warnings.extend(duplicate_warnings)
+    kept_keys = {card.key for card in cards}
+    sections = [
+        replace(
+            section,
+            card_keys=tuple(k for k in section.card_keys if k in kept_keys),
+            reason=section.reason
+            or ("" if any(k in kept_keys for k in section.card_keys) else "no card could be made"),
+        )
+        for section in sections
+    ]
     raise_if_any(problems)
     if not cards:
         raise InputError([f"{display_path(source.root)}: no cards could be made from these notes"])
@@ -229,6 +256,50 @@ def load_deck(source: DeckSource) -> Deck:
         sections=tuple(sections),
         warnings=tuple(warnings),
     )
+
+
+def _cards_that_show_something(
+    cards: Sequence[Card],
+) -> tuple[list[Card], list[Diagnostic], list[Diagnostic]]:
+    """Cards kept, errors and warnings for cards with a side that would show nothing in Anki.
+
+    A hand-written one is an error (the author can fix it); one made from the notes is left
+    out with a warning: a card with a blank side teaches nothing.
+    """
+    kept: list[Card] = []
+    problems: list[Diagnostic] = []
+    warnings: list[Diagnostic] = []
+    for card in cards:
+        blank = _blank_side(card)
+        if blank is None:
+            kept.append(card)
+        elif card.kind is CardKind.WRITTEN:
+            problems.append(Diagnostic(location=card.source, message=f"card has {blank}"))
+        else:
+            message = f"made no card: it would have {blank}: {_one_line(card.question)}"
+            warnings.append(Diagnostic(location=card.source, message=message))
+    return kept, problems, warnings
+
+
+def _blank_side(card: Card) -> str | None:
+    """What of the card would show nothing in Anki ("no question", ...), or None."""
+    if card.is_cloze:
+        around = CLOZE_RE.sub("", card.front)
+        if not shows_something(card.prompt) and not shows_something(around):
+            return "nothing but its deletion to show"
+        if not all(shows_something(m.group(2)) for m in CLOZE_RE.finditer(card.front)):
+            return "an empty deletion"
+        return None
+    if not shows_something(card.front):
+        return "no question to show"
+    if not shows_something(card.back):
+        return "no answer to show"
+    return None
+
+
+def _one_line(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _normalise_question(card: Card) -> str:

@@ -13,6 +13,17 @@ from typing import Any
 CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 """An Anki cloze deletion: ``{{c1::answer}}`` or ``{{c1::answer::hint}}``."""
 
+_DOUBLE_BRACE = re.compile(r"([{}])(?=\1)")
+
+
+def literal_braces(text: str) -> str:
+    """User text whose ``{{`` and ``}}`` can never open or close a cloze deletion.
+
+    A word joiner (U+2060, invisible and zero-width everywhere) goes between the braces, so
+    neither deckmark nor Anki reads ``{{c1::x}}`` written in the notes as a deletion.
+    """
+    return _DOUBLE_BRACE.sub("\\1\u2060", text)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True, order=True)
 class SourceLocation:

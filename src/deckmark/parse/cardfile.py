@@ -12,6 +12,7 @@ wordings one claim takes on different cards ("Wait for" on the line, "waits for"
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -37,6 +38,8 @@ class WrittenCards:
     sections: tuple[Section, ...]
     """The notes' sections, with ``covered_by`` filled in."""
     problems: tuple[Diagnostic, ...]
+    warnings: tuple[Diagnostic, ...]
+    """``covers:`` naming a heading that is gone (renamed?)."""
     resolved_warnings: tuple[Diagnostic, ...]
     """Notes warnings (empty sections) that hand-written cards now cover."""
 
@@ -147,6 +150,14 @@ def _split_phrases(value: str) -> list[str]:
     return [part.strip() for part in value.split("|") if part.strip()]
 
 
+def _stale_covers(covers: str, sections: Sequence[Section]) -> str:
+    """The warning for a ``covers:`` that names no heading, with the closest one as a hint."""
+    names = {" / ".join(s.path[-2:]) if len(s.path) > 1 else s.path[-1] for s in sections if s.path}
+    closest = difflib.get_close_matches(covers, sorted(names), n=1, cutoff=0.5)
+    hint = f"; the closest is '{closest[0]}' (renamed?)" if closest else ""
+    return f"covers: no notes heading '{covers}' in this deck{hint}"
+
+
 def _normalise(text: str) -> str:
     """Lower-case, single-spaced, cloze markers removed: what a phrase is matched against."""
     return " ".join(CLOZE_RE.sub(r"\2", text).lower().split())
@@ -194,6 +205,7 @@ def read_card_files(
 ) -> WrittenCards:
     """Cards of every hand-written file of a deck, checked; all problems are collected."""
     problems: list[Diagnostic] = []
+    warnings: list[Diagnostic] = []
     cards: list[Card] = []
     corrections: list[tuple[str, Card]] = []
     covered: dict[int, list[str]] = {}
@@ -260,18 +272,20 @@ def read_card_files(
                     )
             key = f"id:{card_id}" if card_id else f"{key_path}#{raw.question}"
             context: tuple[str, ...]
+            matches = []
             if covers := options.get("covers", ""):
                 matches = _find_sections(covers, sections)
                 if not matches:
-                    problems.append(
+                    # A renamed notes heading must not stop the build: the user wants to see
+                    # what the rename does (deckmark diff). --strict makes it an error.
+                    warnings.append(
                         Diagnostic(
-                            location=raw.source,
-                            message=f"covers: no notes heading '{covers}' in this deck",
+                            location=raw.options_source, message=_stale_covers(covers, sections)
                         )
                     )
-                    continue
                 for index in matches:
                     covered.setdefault(index, []).append(key)
+            if matches:
                 context = sections[matches[0]].path
             else:
                 context = (
@@ -309,5 +323,6 @@ def read_card_files(
         notes_cards=_apply_corrections(notes_cards, corrections, problems),
         sections=new_sections,
         problems=tuple(problems),
+        warnings=tuple(warnings),
         resolved_warnings=resolved,
     )

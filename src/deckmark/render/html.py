@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 from typing import Any
@@ -228,3 +229,16 @@ def markdown_inline_to_html(markdown_text: str) -> str:
     env: dict[str, Any] = {}
     tokens = markdown().parseInline(markdown_text, env)
     return _renderer().renderInline(tokens[0].children or [], _options(), env)
+
+
+def shows_something(markdown_text: str) -> bool:
+    """Whether the Markdown, rendered for Anki, shows anything: visible text or an image.
+
+    ``<br>``, empty emphasis, spaces and invisible characters (zero-width, word joiner) do not
+    count.
+    """
+    rendered = markdown_to_html(markdown_text)
+    if "<img" in rendered:
+        return True
+    text = htmllib.unescape(re.sub(r"<[^>]*>", "", rendered))
+    return any(unicodedata.category(ch)[0] not in "CZ" for ch in text)

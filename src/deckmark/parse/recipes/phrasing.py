@@ -358,6 +358,7 @@ def _looks_plural(word: str) -> bool:
 _ARTICLE = re.compile(r"(?:a|an|the|each|every)\s+", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 _SUBJECT_TAIL = re.compile(r"s?\b\s*", re.IGNORECASE)
+_PLAIN = ("a", "an", "the")
 
 
 def subject_end(sentence: str, subject_name: str) -> int | None:
@@ -365,6 +366,8 @@ def subject_end(sentence: str, subject_name: str) -> int | None:
     sentence starts with it (the offset after it and its trailing spaces), else None.
 
     The head noun alone also counts when it follows an article: "A commit is" for "Git Commit".
+    So does a name of two words or more that the heading extends ("Docker Hub is" under
+    "Docker Hub registry"): a heading reworded that way must not change what its cards are.
     """
     subject_words = subject_name.split()
     if not (sentence.isascii() and subject_name.isascii()):
@@ -377,6 +380,12 @@ def subject_end(sentence: str, subject_name: str) -> int | None:
     for start in range(len(words)):
         for position in ([article.end()] if article else []) + ([0] if start == 0 else []):
             end = _words_end(lowered, position, words[start:])
+            if end is not None and (tail := _SUBJECT_TAIL.match(sentence, end)):
+                return tail.end()
+    plain_article = article if article and article.group().split()[0].lower() in _PLAIN else None
+    for stop in range(len(words) - 1, 1, -1):  # the first words of a longer heading
+        for position in ([plain_article.end()] if plain_article else []) + [0]:
+            end = _words_end(lowered, position, words[:stop])
             if end is not None and (tail := _SUBJECT_TAIL.match(sentence, end)):
                 return tail.end()
     return None
@@ -401,6 +410,11 @@ def _subject_end_unicode(sentence: str, subject_words: list[str]) -> int | None:
         name = r"\s+".join(re.escape(w) for w in subject_words[start:])
         article = r"(?:(?:a|an|the|each|every)\s+)" + ("?" if start == 0 else "")
         match = re.match(rf"^{article}{name}s?\b\s*", sentence, re.IGNORECASE)
+        if match:
+            return match.end()
+    for end in range(len(subject_words) - 1, 1, -1):
+        name = r"\s+".join(re.escape(w) for w in subject_words[:end])
+        match = re.match(rf"^(?:(?:a|an|the)\s+)?{name}s?\b\s*", sentence, re.IGNORECASE)
         if match:
             return match.end()
     return None
