@@ -190,27 +190,35 @@ def sheet_sections(deck: Deck) -> list[tuple[tuple[str, ...], list[Card]]]:
 def _fit_cards(
     cards: list[PrintedCard], title: str, layout: SheetLayout, duplex: str
 ) -> tuple[list[PrintedCard], list[Diagnostic]]:
-    """Split cards that overflow at the floor size until every card fits (or cannot split)."""
+    """Split cards that overflow at the floor size until every card fits (or cannot split).
+
+    Typst measures only the cards whose text may not fit, in a document of just those, and
+    after a split only the parts of the cards that overflowed: a card's fit depends on its own
+    text alone, so the work grows with the cards that need it, not with the deck.
+    """
+    pending = [i for i, card in enumerate(cards) if any(_measured_sides(card))]
+    overflows: dict[int, dict[str, Overflow]] = {}
     for attempt in range(MAX_SPLIT_PASSES + 1):
-        found = _query("cards.typ", _cards_data(cards, title, layout, duplex), "<overflow>")
-        overflows: dict[int, dict[str, Overflow]] = {}
-        for o in found:
-            overflow = Overflow(heights=tuple(o["heights"]), available=o["available"])
-            overflows.setdefault(o["card"], {})[o["side"]] = overflow
+        overflows = _overflows([cards[i] for i in pending], title, layout, duplex, pending)
         if not overflows or attempt == MAX_SPLIT_PASSES:
             break
         result: list[PrintedCard] = []
+        changed: list[int] = []  # indices in ``result`` of the cards that overflowed
         for i, card in enumerate(cards):
             sides = overflows.get(i, {})
             if not sides:
                 result.append(card)
-            elif card.parts == 1:
+                continue
+            first = len(result)
+            if card.parts == 1:
                 result += split_card(card, sides.get("front"), sides.get("back"))
             else:
                 result += resplit(card, front="front" in sides, back="back" in sides)
+            changed += range(first, len(result))
         if len(result) == len(cards):
             break  # nothing left that splitting can help
         cards = _renumber(result)
+        pending = [i for i in changed if any(_measured_sides(cards[i]))]
     cut_off = {
         (cards[i].card.source, cards[i].variant, side)
         for i, sides in overflows.items()
@@ -225,6 +233,28 @@ def _fit_cards(
         for source, _, side in sorted(cut_off)
     ]
     return cards, problems
+
+
+def _overflows(
+    cards: list[PrintedCard], title: str, layout: SheetLayout, duplex: str, indices: list[int]
+) -> dict[int, dict[str, Overflow]]:
+    """Typst's overflow reports for ``cards``, keyed by ``indices`` (their places in the deck)."""
+    if not cards:
+        return {}
+    found = _query("cards.typ", _cards_data(cards, title, layout, duplex), "<overflow>")
+    overflows: dict[int, dict[str, Overflow]] = {}
+    for o in found:
+        overflow = Overflow(heights=tuple(o["heights"]), available=o["available"])
+        overflows.setdefault(indices[o["card"]], {})[o["side"]] = overflow
+    return overflows
+
+
+def _measured_sides(card: PrintedCard) -> tuple[bool, bool]:
+    """Whether Typst must measure the front and the back (short text surely fits unmeasured)."""
+    return (
+        line_estimate(card.front, CHARS_PER_LINE) > FRONT_LINES,
+        line_estimate(card.back, CHARS_PER_LINE) > BACK_LINES,
+    )
 
 
 def _renumber(cards: list[PrintedCard]) -> list[PrintedCard]:
@@ -294,12 +324,9 @@ def _cards_data(
             )
         ],
         "cards": [
-            {
-                **card.as_json(),
-                "measure_front": line_estimate(card.front, CHARS_PER_LINE) > FRONT_LINES,
-                "measure_back": line_estimate(card.back, CHARS_PER_LINE) > BACK_LINES,
-            }
+            {**card.as_json(), "measure_front": front, "measure_back": back}
             for card in cards
+            for front, back in [_measured_sides(card)]
         ],
     }
 
@@ -349,8 +376,9 @@ def _finish(pdf: bytes, duplex: str | None, pages: list[int] | None) -> bytes:
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject
 
+    if pages is None and (updated := _with_viewer_preferences(pdf, duplex or "/Simplex")):
+        return updated
     if pages is None:
-        # An incremental update appends the preferences instead of rewriting every page.
         writer = PdfWriter(io.BytesIO(pdf), incremental=True)
     else:
         reader = PdfReader(io.BytesIO(pdf))
@@ -365,3 +393,44 @@ def _finish(pdf: bytes, duplex: str | None, pages: list[int] | None) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def _with_viewer_preferences(pdf: bytes, duplex: str) -> bytes | None:
+    """``pdf`` and an incremental update that gives its catalog the viewer preferences.
+
+    The update is a new version of the catalog object, an xref section for it and a trailer
+    (PDF 1.7, 7.5.6). pypdf's incremental writer reads and copies every object of the file,
+    which for a few thousand pages took longer than Typst's layout. None when the file ends in
+    a cross-reference stream rather than a table (Typst writes tables): let pypdf do it then.
+    """
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject, IndirectObject, NameObject, NumberObject
+
+    reader = PdfReader(io.BytesIO(pdf))
+    root = reader.trailer.raw_get("/Root")
+    catalog = root.get_object() if isinstance(root, IndirectObject) else None
+    if "/Type" in reader.trailer or not isinstance(catalog, DictionaryObject):
+        return None
+    updated = DictionaryObject({key: catalog.raw_get(key) for key in catalog})
+    prefs = catalog.get("/ViewerPreferences")
+    prefs = DictionaryObject(dict(prefs.items()) if isinstance(prefs, DictionaryObject) else {})
+    prefs[NameObject("/PrintScaling")] = NameObject("/None")
+    prefs[NameObject("/Duplex")] = NameObject(duplex)
+    updated[NameObject("/ViewerPreferences")] = prefs
+    trailer = DictionaryObject(
+        {key: reader.trailer.raw_get(key) for key in reader.trailer if key != "/XRefStm"}
+    )
+    trailer[NameObject("/Prev")] = NumberObject(int(pdf[pdf.rindex(b"startxref") + 9 :].split()[0]))
+    out = io.BytesIO()
+    out.write(pdf if pdf.endswith(b"\n") else pdf + b"\n")
+    offset = out.tell()
+    out.write(f"{root.idnum} {root.generation} obj\n".encode())
+    updated.write_to_stream(out)
+    out.write(b"\nendobj\n")
+    xref = out.tell()
+    # One subsection for the one object; each entry is exactly 20 bytes.
+    out.write(f"xref\n{root.idnum} 1\n{offset:010d} {root.generation:05d} n \n".encode())
+    out.write(b"trailer\n")
+    trailer.write_to_stream(out)
+    out.write(f"\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()

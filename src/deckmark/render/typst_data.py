@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from markdown_it.token import Token
@@ -76,9 +77,16 @@ class PrintedCard:
 
 def blocks(markdown: str, blanks: Sequence[str] = ()) -> list[Block]:
     """Parse Markdown into blocks; ``blanks`` are the labels of cloze blank sentinels."""
+    return list(_parsed_blocks(markdown, tuple(blanks)))
+
+
+@lru_cache(maxsize=8192)
+def _parsed_blocks(markdown: str, blanks: tuple[str, ...]) -> tuple[Block, ...]:
+    # The cards PDF and the sheet print the same fields: parse each once. Blocks are never
+    # modified after parsing (splitting and joining make new ones), so sharing them is safe.
     tokens = parse(markdown)
     parsed, _ = _blocks(tokens, 0, len(tokens), _Inline(blanks))
-    return parsed
+    return tuple(parsed)
 
 
 def printed_cards(cards: Iterable[Card]) -> list[PrintedCard]:
