@@ -158,3 +158,59 @@ def test_notes__heading_reworded_around_its_name__definition_stays_a_definition(
         (CardKind.DEFINITION, "What is Docker Hub registry?")
     ]
     assert [c.kind for c in result.changes] == [ChangeKind.RENAMED]  # same GUID, history kept
+
+
+# --- what markdown-it cannot read -------------------------------------------------------------
+
+
+def _nested_list(depth: int) -> str:
+    return "".join("  " * i + f"- level {i + 1} item\n" for i in range(depth))
+
+
+def test_notes__list_nested_ten_levels__every_level_makes_its_card(tmp_path: Path) -> None:
+    (tmp_path / "n.md").write_text("## Deep\n\n" + _nested_list(10))
+    (deck,) = check([tmp_path / "n.md"])
+    assert len(deck.cards) == 10 and deck.cards[-1].front == "level {{c1::10}} item"
+    assert deck.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        (_nested_list(500), 52),
+        ("".join(">" * (i + 1) + f" Quote {i + 1} says a thing.\n" for i in range(5000)), 101),
+    ],
+    ids=["list-500", "quote-5000"],
+)
+def test_notes__nested_past_the_limit__warned_at_the_line_not_dropped_silently(
+    tmp_path: Path, body: str, line: int
+) -> None:
+    (tmp_path / "n.md").write_text("## Deep\n\n" + body)
+    (deck,) = check([tmp_path / "n.md"])
+    assert len(deck.cards) > 40  # the readable levels still make cards
+    assert [str(w) for w in deck.warnings] == [
+        f"n.md:{line}: nested too deep to read (over 50 list or 100 quote levels): what is "
+        "inside is left out; flatten it"
+    ]
+
+
+def test_notes__unterminated_code_fence__warned_at_the_line_it_opens(tmp_path: Path) -> None:
+    (tmp_path / "n.md").write_text(
+        "## Shell\n\n- Docker runs containers.\n\n```bash\n# List containers\ndocker ps\n\n"
+        "## Later\n\nText that became code.\n"
+    )
+    code, _, err = run("check", "--strict", "n.md")
+    assert (code, err.splitlines()[0]) == (
+        1,
+        "warning: n.md:5: code fence is never closed: everything after it became code; "
+        "close it with ```",
+    )
+
+
+def test_notes__closed_fences_in_lists_and_quotes__no_warning(tmp_path: Path) -> None:
+    (tmp_path / "n.md").write_text(
+        "## Shell\n\n- Listing:\n\n  ```bash\n  docker ps  # lists containers\n  ```\n\n"
+        "> ~~~~yaml\n> services: {}  # none yet\n> ~~~~~\n"
+    )
+    (deck,) = check([tmp_path / "n.md"])
+    assert deck.warnings == ()

@@ -191,6 +191,7 @@ def load_deck(source: DeckSource) -> Deck:
         text, control_warning = without_control_characters(text, shown)
         warnings.extend(control_warning)
         outline = parse_outline(text, shown)
+        warnings.extend(outline.warnings)
         front_matter, fm_problems = parse_front_matter(
             outline.front_matter, shown, outline.front_matter_line
         )

@@ -53,6 +53,7 @@ from mdit_py_plugins.texmath import texmath_plugin
 __all__ = [
     "AUDIO_EXTENSIONS",
     "IMAGE_EXTENSIONS",
+    "MAX_NESTING",
     "SAFE_URL_SCHEMES",
     "is_cjk",
     "is_safe_url",
@@ -60,6 +61,7 @@ __all__ = [
     "markdown",
     "math_spans",
     "parse",
+    "unread_content",
 ]
 
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp"})
@@ -76,6 +78,48 @@ def is_safe_url(url: str) -> bool:
     return scheme is None or scheme.group(1).lower() in SAFE_URL_SCHEMES
 
 
+MAX_NESTING = 100
+"""Block nesting markdown-it reads (a list level takes two): CommonMark's preset stops at 20,
+which loses the 10th level of a nested list without a word."""
+
+
+def unread_content(tokens: list[Token], text: str) -> list[tuple[int, str]]:
+    """(0-based line, problem) for content markdown-it could not read as the author meant:
+    containers nested past :data:`MAX_NESTING` (their content is skipped) and code fences that
+    are never closed (the rest of their container became code)."""
+    lines = text.split("\n")
+    found: list[tuple[int, str]] = []
+    for token in tokens:
+        if token.map is None:
+            continue
+        start, end = token.map
+        if token.nesting == 1 and token.level + 1 >= MAX_NESTING:
+            found.append(
+                (
+                    start,
+                    f"nested too deep to read (over {MAX_NESTING // 2} list or {MAX_NESTING} "
+                    "quote levels): what is inside is left out; flatten it",
+                )
+            )
+            break  # everything below is cut at the same depth
+        if token.type == "fence" and not _closes_fence(token.markup, lines[start + 1 : end]):
+            found.append(
+                (
+                    start,
+                    "code fence is never closed: everything after it became code; "
+                    f"close it with {token.markup}",
+                )
+            )
+    return found
+
+
+def _closes_fence(markup: str, body: list[str]) -> bool:
+    if not body:
+        return False
+    closing = body[-1].lstrip(" \t>")
+    return closing.startswith(markup) and not closing.strip(markup[0] + " \t")
+
+
 @cache
 def markdown() -> MarkdownIt:
     """The configured parser (shared, do not add rules to it from elsewhere).
@@ -83,7 +127,8 @@ def markdown() -> MarkdownIt:
     ``html`` is on so that ``<details>`` and HTML blocks are seen as what they are; renderers
     decide how HTML tokens are shown (deckmark's show them as text).
     """
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
+    md.enable(["table", "strikethrough"])
     # markdown-it leaves a link it refuses as text; its own check allows data:image and mailto.
     md.validateLink = is_safe_url  # type: ignore[method-assign]
     md.use(front_matter_plugin)

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from deckmark.markdown import join_lines, parse
-from deckmark.model import SourceLocation
+from deckmark.markdown import join_lines, parse, unread_content
+from deckmark.model import Diagnostic, SourceLocation
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,6 +148,8 @@ class Outline:
     """Footnote label → its definition's Markdown (``[^1]: text``), shown with answers."""
     tags: tuple[str, ...] = ()
     """Obsidian ``#tags`` written in the text, in order of appearance."""
+    warnings: tuple[Diagnostic, ...] = ()
+    """Content markdown-it could not read as meant (nested too deep, a fence never closed)."""
 
 
 LANGUAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+#.-]{0,39}")
@@ -179,7 +181,7 @@ def _loc(path: str, token: Token) -> SourceLocation:
 def parse_outline(text: str, path: str) -> Outline:
     """Split Markdown into sections; fenced code never yields headings."""
     tokens = parse(text)
-    reader = _Reader(path, text.splitlines())
+    reader = _Reader(path, text.split("\n"))  # markdown-it numbers lines by "\n" only
     front_matter, front_matter_line = "", 0
     root = Section(title="", level=0, source=SourceLocation(path=path, line=1), path=())
     sections = [root]
@@ -241,6 +243,10 @@ def parse_outline(text: str, path: str) -> Outline:
         sections=tuple(sections),
         footnotes=reader.footnote_sources,
         tags=tuple(dict.fromkeys(t.content for t in _walk(tokens) if t.type == "hashtag")),
+        warnings=tuple(
+            Diagnostic(location=SourceLocation(path=path, line=line + 1), message=message)
+            for line, message in unread_content(tokens, text)
+        ),
     )
 
 
