@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from deckmark.model import Card, Diagnostic, Section
 from deckmark.parse.frontmatter import parse_front_matter
-from deckmark.parse.outline import Block, Html, ListBlock, Outline, Paragraph
+from deckmark.parse.outline import Block, CodeBlock, Html, ListBlock, Outline, Paragraph
 from deckmark.parse.outline import Section as OutlineSection
 from deckmark.parse.recipes import comparison, language, qa, walk
 from deckmark.parse.recipes import phrasing as ph
@@ -20,6 +20,7 @@ from deckmark.parse.recipes.collector import (
     NotesFile,
     SectionCards,
     TopicState,
+    block_markdown,
     first_statement,
 )
 
@@ -142,7 +143,7 @@ class NotesExtractor:
                 continue
             if not section.title and not any(map(_is_content, section.blocks)):
                 continue  # nothing before the first heading
-            out = self._topic(section)
+            out = self._topic(section, has_children=bool(children))
             sections.append(self._report(section, out, bool(children)))
             cards.extend(out.cards)
         return NotesResult(
@@ -173,6 +174,15 @@ class NotesExtractor:
                 reason = "empty section"
                 self.notes.warn(section.source, f"empty section '{section.title}' makes no card")
             else:
+                if not out.left_out:  # say what was there, so that nothing is dropped silently
+                    for block in content:
+                        shown = [*block_markdown(block).strip().splitlines(), ""][0]
+                        reason = (
+                            "code without comments (nothing says what to ask)"
+                            if isinstance(block, CodeBlock)
+                            else f"no recipe reads this {type(block).__name__.lower()}"
+                        )
+                        out.leave_out(block.source, reason, shown)
                 reasons = sorted({left.message.split(":", 1)[0] for left in out.left_out})
                 reason = "no card could be made" + (f" ({', '.join(reasons)})" if reasons else "")
                 self.notes.warn(
@@ -188,7 +198,7 @@ class NotesExtractor:
 
     # -- topics ------------------------------------------------------------------------------
 
-    def _topic(self, section: OutlineSection) -> SectionCards:
+    def _topic(self, section: OutlineSection, *, has_children: bool) -> SectionCards:
         out = SectionCards(self.notes, section)
         for block in section.blocks:
             if isinstance(block, Html) and (text := _html_text(block.html)):
@@ -199,7 +209,7 @@ class NotesExtractor:
         if not blocks:
             return out
         if ph.is_question(section.title) or qa.answer_split(blocks):
-            qa.question_cards(out, section, blocks)
+            qa.question_cards(out, section, blocks, has_children=has_children)
             return out
         subject = self.notes.subject(section.title, first_statement(blocks))
         keyword = ph.keyword_heading(section.title)

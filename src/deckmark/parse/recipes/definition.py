@@ -26,11 +26,18 @@ def from_key_value(
         state.defined = state.about_subject = True
         out.add(CardKind.DEFINITION, ask_what_is(out, state.subject), value, source)
         return True
-    if bold and state.keyword is None:
+    if bold and state.keyword is None and _reads_as_definition(value):
         question = f"What is {key}?" if out.notes.english else key
         out.add(CardKind.DEFINITION, question, ph.capitalise(value), source)
         return True
     return False
+
+
+def _reads_as_definition(value: str) -> bool:
+    """ "A background process that ...", "the largest segment ...", "finite set of symbols";
+    not "Reduces the risk of ..." or "Steer clear of ..." (what the term does, or advice)."""
+    first = value.strip().split(" ", 1)[0].strip("*_`").lower()
+    return first in ("a", "an", "the") or not (ph.is_verb(first) or first.endswith("s"))
 
 
 def ask_what_is(out: SectionCards, subject: ph.Subject) -> str:

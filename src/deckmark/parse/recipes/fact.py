@@ -63,7 +63,10 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     if sentence.rstrip().endswith((":", "：")):
         out.leave_out(source, "introduces what follows", sentence)
         return
-    if ph.is_example(sentence):
+    if re.search(r"\b(?:like this|as follows|the following|below|above)\b", sentence, re.I):
+        out.leave_out(source, "refers to what is shown around it", sentence)
+        return
+    if ph.is_example(sentence) or "example" in out.section.title.lower():
         out.leave_out(source, "example-specific (a worked example)", sentence)
         return
     if out.notes.english and ph.is_personal(sentence):
@@ -170,7 +173,7 @@ def vague_deletion(clause: ph.Clause) -> str | None:
     if hidden > MAX_DELETION_WORDS:
         return "no clear deletion (the blank would hide a long tail)"
     if re.match(
-        r"(?:it|them|so|too)(?:\s|$)|(?:this|that|these|those)(?:\s+(?:is|are|can|will)\b|$)",
+        r"(?:it|them|so|too|such)(?:\s|$)|(?:this|that|these|those)(?:\s+(?:is|are|can|will)\b|$)",
         clause.tail,
         re.I,
     ):

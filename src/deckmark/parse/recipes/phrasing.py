@@ -206,6 +206,54 @@ _VERBS = {
     "rebase",
     "clone",
     "fork",
+    "traverse",
+    "retrieve",
+    "establish",
+    "iterate",
+    "loop",
+    "compute",
+    "calculate",
+    "increment",
+    "decrement",
+    "append",
+    "insert",
+    "find",
+    "search",
+    "sort",
+    "swap",
+    "visit",
+    "call",
+    "convert",
+    "parse",
+    "format",
+    "split",
+    "join",
+    "filter",
+    "validate",
+    "verify",
+    "enter",
+    "exit",
+    "release",
+    "acquire",
+    "lock",
+    "unlock",
+    "signal",
+    "notify",
+    "allocate",
+    "free",
+    "generate",
+    "register",
+    "render",
+    "apply",
+    "skip",
+    "ignore",
+    "change",
+    "move",
+    "rename",
+    "close",
+    "get",
+    "put",
+    "display",
 }
 _ADJECTIVE_OPENERS = {"suitable", "useful", "faster", "slower", "better", "worse", "ideal", "good"}
 _EXAMPLE_MARKERS = re.compile(
@@ -508,6 +556,8 @@ def split_clause(sentence: str) -> Clause | None:
         ):
             verb_end += 1
         subject = " ".join(tokens[:index])
+        if subject.count("(") > subject.count(")"):
+            return None  # the verb of an aside: "Name (should be included ...)"
         verb = " ".join(tokens[index:verb_end])
         tail = " ".join(tokens[verb_end:])
         if not tail:

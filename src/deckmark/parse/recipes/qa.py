@@ -37,13 +37,23 @@ def answer_split(blocks: list[Block]) -> tuple[list[Block], list[Block]] | None:
     return None
 
 
+def _only_an_introduction(blocks: list[Block]) -> bool:
+    """One or two sentences of prose, or a paragraph leading into what follows."""
+    if not all(isinstance(b, Paragraph) for b in blocks):
+        return False
+    text = " ".join(b.text for b in blocks if isinstance(b, Paragraph))
+    return text.rstrip().endswith((":", "：")) or len(ph.split_sentences(text)) <= 2
+
+
 def _markdown(blocks: list[Block]) -> str:
     return "\n\n".join(
         text for b in blocks if not isinstance(b, Html) and (text := block_markdown(b).strip())
     )
 
 
-def question_cards(out: SectionCards, section: OutlineSection, blocks: list[Block]) -> None:
+def question_cards(
+    out: SectionCards, section: OutlineSection, blocks: list[Block], *, has_children: bool
+) -> None:
     split = answer_split(blocks)
     if split is not None:
         asked, answer = split
@@ -51,6 +61,10 @@ def question_cards(out: SectionCards, section: OutlineSection, blocks: list[Bloc
         out.add(CardKind.FACT, front, _markdown(answer), blocks[0].source)
         return
     answer_text = "\n\n".join(block_markdown(b) for b in blocks)
+    if has_children and _only_an_introduction(blocks):
+        # "Let's look at each of the two main methods:" — the sub-sections are the answer.
+        out.leave_out(blocks[0].source, "the answer is in its sub-sections", answer_text)
+        return
     out.add(CardKind.FACT, section.title, answer_text, blocks[0].source)
     for block in blocks:
         if isinstance(block, CodeBlock):
