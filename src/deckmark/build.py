@@ -34,15 +34,19 @@ from deckmark.model import (
     CardKind,
     Deck,
     Diagnostic,
+    MediaFile,
     Section,
     SourceLocation,
     literal_braces,
 )
 from deckmark.output import all_or_nothing, display_path, remove_leftovers
 from deckmark.parse.cardfile import CardFile, read_card_files
-from deckmark.parse.frontmatter import looks_like_card_file, parse_front_matter
+from deckmark.parse.embeds import Transcluder
+from deckmark.parse.footnotes import with_footnotes
+from deckmark.parse.frontmatter import FrontMatter, looks_like_card_file, parse_front_matter
+from deckmark.parse.media import MediaFinder, note_media, resolve_media, with_media
 from deckmark.parse.notes import extract_cards
-from deckmark.parse.outline import parse_outline
+from deckmark.parse.outline import Outline, parse_outline
 from deckmark.render.html import shows_something
 
 DEFAULT_CARDS_DIR = Path("cards")
@@ -181,6 +185,7 @@ def load_deck(source: DeckSource) -> Deck:
     warnings: list[Diagnostic] = []
     card_files: list[CardFile] = []
     proper_names = {w.lower() for w in source.name.split()}
+    notes: list[tuple[Path, str, Outline, FrontMatter]] = []
     for path in source.files:
         try:
             text = read_text(path)
@@ -215,20 +220,37 @@ def load_deck(source: DeckSource) -> Deck:
         # Only card files write cloze syntax: in notes, "{{c1::x}}" is text to show as written.
         if literal_braces(text) != text:
             outline = parse_outline(literal_braces(text), shown)
+        notes.append((path, key_path, outline, front_matter))
+    finder = MediaFinder(source.folder)
+    media: dict[Path, dict[str, MediaFile]] = {}
+    for path, _, outline, _ in notes:  # before transclusion: each note's refs from its own folder
+        media[path], media_warnings = note_media(outline, path, finder)
+        warnings.extend(media_warnings)
+    deck_media = {ref: file for found in reversed(media.values()) for ref, file in found.items()}
+    embeds = Transcluder({key_path: outline for _, key_path, outline, _ in notes})
+    for _, _, outline, _ in notes:
+        embeds.expand(outline)
+    warnings.extend(embeds.warnings)
+    for path, key_path, outline, front_matter in notes:
         result = extract_cards(outline, source.slug, proper_names, key_path=key_path)
         # A notes file of empty headings is a skeleton for hand-written cards; anything else
         # that yields nothing is almost certainly not what the user meant to build.
         if not result.cards and not any(s.reason == "empty section" for s in result.sections):
-            problems.append(f"{shown}: no cards could be made from these notes")
-        file_tags = front_matter.tags
-        cards.extend(replace(c, tags=(*c.tags, *file_tags)) for c in result.cards)
+            problems.append(f"{outline.path}: no cards could be made from these notes")
+        file_tags = tuple(dict.fromkeys((*front_matter.tags, *outline.tags)))
+        made = with_media(
+            with_footnotes(result.cards, outline.footnotes), {**deck_media, **media[path]}
+        )
+        cards.extend(replace(c, tags=(*c.tags, *file_tags)) for c in made)
         sections.extend(result.sections)
         warnings.extend(result.warnings)
     if card_files:
         written = read_card_files(card_files, cards, sections, source.slug)
         problems.extend(written.problems)
         warnings.extend(written.warnings)
-        cards = [*written.notes_cards, *written.cards]
+        hand_written, media_warnings = _resolve_media(list(written.cards), source, finder)
+        warnings.extend(media_warnings)
+        cards = [*written.notes_cards, *hand_written]
         sections = list(written.sections)
         warnings = [w for w in warnings if w not in written.resolved_warnings]
     cards, empty_problems, empty_warnings = _cards_that_show_something(cards)
@@ -301,6 +323,21 @@ def _blank_side(card: Card) -> str | None:
 def _one_line(text: str, width: int = 70) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _resolve_media(
+    cards: list[Card], source: DeckSource, finder: MediaFinder
+) -> tuple[list[Card], list[Diagnostic]]:
+    """Each hand-written card's images and sounds, found from the card file."""
+    files = {display_path(path): path for path in source.files}
+    resolved: list[Card] = []
+    warnings: list[Diagnostic] = []
+    for card in cards:
+        note = files.get(card.source.path, source.folder / "notes.md")
+        [done], found = resolve_media([card], note, finder)
+        resolved.append(done)
+        warnings.extend(w for w in found if w not in warnings)
+    return resolved, warnings
 
 
 def _normalise_question(card: Card) -> str:
@@ -417,7 +454,7 @@ def build(
                 for name in formats:
                     export = exporter(name)(deck, out_dir, options)
                     outputs.extend(export.paths)
-                    warnings.extend(export.warnings)
+                    warnings.extend(w for w in export.warnings if w not in warnings)
     return BuildResult(decks=tuple(decks), outputs=tuple(outputs), warnings=tuple(warnings))
 
 

@@ -55,11 +55,15 @@ __all__ = [
     "IMAGE_EXTENSIONS",
     "MAX_NESTING",
     "SAFE_URL_SCHEMES",
+    "docusaurus_title",
+    "image_sources",
+    "images_only_html",
     "is_cjk",
     "is_safe_url",
     "join_lines",
     "markdown",
     "math_spans",
+    "normalise_inline",
     "parse",
     "unread_content",
 ]
@@ -154,12 +158,44 @@ def markdown() -> MarkdownIt:
     md.core.ruler.before("inline", "dialect_blocks", _dialect_blocks)
     md.core.ruler.after("block", "math_fence", _math_fence)
     md.core.ruler.push("task_checkbox", _task_checkbox)
+    md.core.ruler.push("html_markup", _html_markup)
     return md
 
 
 def parse(text: str, env: dict[str, Any] | None = None) -> list[Token]:
     """Tokens of ``text`` (``env`` collects footnotes and abbreviations if given)."""
     return markdown().parse(text, env if env is not None else {})
+
+
+def image_sources(text: str) -> list[str]:
+    """The ``src`` of every image (``![](…)``, ``![[…]]``, ``<img>``) in ``text``, in order."""
+    found: list[str] = []
+    for token in parse(text):
+        for child in token.children or []:
+            if child.type == "image":
+                found.append(str(child.attrs.get("src", "")))
+    return found
+
+
+def images_only_html(html: str) -> list[Token] | None:
+    """The ``<img>`` tags of an HTML block that only shows images (wrappers aside), else None."""
+    rest = re.sub(r"<img\b[^>]*>", "", html, flags=re.IGNORECASE)
+    rest = re.sub(r"</?(?:p|div|a|center|picture|br|figure)\b[^>]*>", "", rest, flags=re.I)
+    images = re.findall(r"<img\b[^>]*>", html, flags=re.IGNORECASE)
+    return [_img_token(tag) for tag in images] if images and not rest.strip() else None
+
+
+_DOUBLE_TICKS = re.compile(r"(?<!`)``(?!`) ?([^`\n]+?) ?(?<!`)``(?!`)")
+_TRAILING_TAGS = re.compile(r"(?:\s+#[^\W\d_][\w/-]*)+\s*$")
+
+
+def normalise_inline(text: str) -> str:
+    """Inline Markdown as deckmark's card text writes it: ````x```` as `` `x` `` when ``x`` has
+    no backtick (so a cloze can wrap it), Obsidian ``#tags`` at the end dropped (they are tags).
+    """
+    text = _DOUBLE_TICKS.sub(r"`\1`", text)
+    stripped = _TRAILING_TAGS.sub("", text)
+    return stripped if stripped.strip() else text
 
 
 def join_lines(text: str) -> str:
@@ -172,7 +208,7 @@ def join_lines(text: str) -> str:
         if out and not (is_cjk(out[-1]) and is_cjk(line[0])):
             out += " "
         out += line
-    return out
+    return normalise_inline(out)
 
 
 _MATH_SPAN = re.compile(
@@ -192,7 +228,18 @@ def math_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _docusaurus_type(params: str, *_args: Any) -> bool:
-    return bool(re.match(r"^\w[\w-]*", params.strip()))
+    return bool(_DOCUSAURUS.match(params.strip()))
+
+
+_DOCUSAURUS = re.compile(r"^(\w[\w-]*)(?:\[([^\]\n]*)\])?[ \t]*(.*)$")
+
+
+def docusaurus_title(info: str) -> tuple[str, str]:
+    """(type, title) of a ``:::type Title`` or ``:::type[Title]`` block; title "" if none."""
+    match = _DOCUSAURUS.match(info.strip())
+    if not match:
+        return "", ""
+    return match.group(1).lower(), (match.group(2) or match.group(3) or "").strip()
 
 
 _CALLOUT = re.compile(r"^\[!([\w-]+)\]([+-]?)[ \t]*(.*)$")
@@ -267,6 +314,71 @@ def _task_checkbox(state: StateCore) -> None:
                 child.content = ""
 
 
+_SIMPLE_TAG = re.compile(r"^<(/?)(b|strong|i|em|u|s|del|sub|sup|mark|code|kbd|br)\s*/?>$", re.I)
+_IMG_TAG = re.compile(r"^<img\b[^>]*>$", re.IGNORECASE)
+_ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_STYLE = {"b": "strong", "strong": "strong", "i": "em", "em": "em", "s": "s", "del": "s"}
+
+
+def _img_token(html: str) -> Token:
+    attrs = {
+        m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
+        for m in _ATTR.finditer(html)
+    }
+    token = Token("image", "img", 0)
+    token.attrs = {"src": attrs.get("src", ""), "alt": ""}
+    alt = Token("text", "", 0)
+    alt.content = attrs.get("alt", "")
+    token.children = [alt]
+    token.content = alt.content
+    token.meta = {"width": attrs.get("width", "").removesuffix("px")}
+    return token
+
+
+def _html_markup(state: StateCore) -> None:
+    """Inline HTML that only formats (``<b>``, ``<code>``, ``<br>``, ``<img>``) as Markdown tokens.
+
+    Everything else stays an ``html_inline`` token (shown as text by deckmark's renderers).
+    """
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        out: list[Token] = []
+        code: list[Token] | None = None
+        for child in token.children:
+            match = _SIMPLE_TAG.match(child.content) if child.type == "html_inline" else None
+            if code is not None:
+                if match and match.group(2).lower() in ("code", "kbd") and match.group(1):
+                    span = Token("code_inline", "code", 0)
+                    span.content = "".join(c.content for c in code)
+                    out.append(span)
+                    code = None
+                else:
+                    code.append(child)
+                continue
+            if child.type == "html_inline" and _IMG_TAG.match(child.content):
+                out.append(_img_token(child.content))
+            elif match is None:
+                out.append(child)
+            else:
+                closing, name = bool(match.group(1)), match.group(2).lower()
+                if name == "br":
+                    out.append(Token("hardbreak", "br", 0))
+                elif name in ("code", "kbd"):
+                    if not closing:
+                        code = []
+                else:
+                    kind = _STYLE.get(name, name)
+                    out.append(
+                        Token(
+                            f"{kind}_{'close' if closing else 'open'}", name, -1 if closing else 1
+                        )
+                    )
+        if code is not None:  # an unclosed <code>: keep what it held
+            out.extend(code)
+        token.children = out
+
+
 def _line(state: StateBlock, line: int) -> str:
     start = state.bMarks[line] + state.tShift[line]
     return state.src[start : state.eMarks[line]]
@@ -276,6 +388,7 @@ _DETAILS_OPEN = re.compile(r"<details\b[^>]*>", re.IGNORECASE)
 _DETAILS_ANY = re.compile(r"<(/?)details\b[^>]*>", re.IGNORECASE)
 _SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_ANSWER_WRAP = re.compile(r"^(?:\s*<br\s*/?>)*\s*<(?:b|strong)>[ \t]*", re.IGNORECASE)
 
 
 def _details(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
@@ -305,6 +418,11 @@ def _details(state: StateBlock, start_line: int, end_line: int, silent: bool) ->
         summary = _inline_html_text(found.group(1))
         inner = inner.lstrip()[found.end() :]
     offset = source[: len(source) - len(inner) - len(source[source.rfind("</") :])].count("\n")
+    # Interview repos wrap answers as <summary>Q</summary><br><b> A </b>: the tags only format.
+    wrapped = _ANSWER_WRAP.match(inner)
+    if wrapped and re.search(r"</(?:b|strong)>\s*$", inner, re.IGNORECASE):
+        inner = re.sub(r"</(?:b|strong)>\s*$", "", inner[wrapped.end() :], flags=re.IGNORECASE)
+        inner = "\n" * wrapped.group(0).count("\n") + inner
     token = state.push("details_open", "details", 1)
     token.meta = {"summary": summary}
     token.map = [start_line, line + 1]

@@ -60,6 +60,20 @@ class CardKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MediaFile:
+    """A local image or sound a card shows, found in the deck folder and packaged with it."""
+
+    ref: str
+    """The reference as the card's Markdown writes it (``images/x.png``, ``x.png``)."""
+    name: str
+    """The packaged file name: a hash of the content, so one file is stored once."""
+    path: str
+    """The file on disk (absolute)."""
+    audio: bool = False
+    """A sound (``[sound:…]`` in Anki) rather than an image."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Card:
     """One note in Anki terms: a question and its answer, or a cloze text.
 
@@ -91,6 +105,8 @@ class Card:
     """Anki note GUID, assigned by the identity stage (deckmark.identity) before export."""
     modified: int = 0
     """Epoch seconds of the card's last content change, assigned with the GUID."""
+    media: tuple[MediaFile, ...] = ()
+    """The local images and sounds the card's Markdown refers to (resolved by the build)."""
 
     @property
     def is_cloze(self) -> bool:
@@ -124,6 +140,8 @@ class Card:
             data["subdeck"] = self.subdeck
         if self.reverse:
             data["reverse"] = True
+        if self.media:
+            data["media"] = {m.ref: m.name for m in self.media}
         return data
 
 

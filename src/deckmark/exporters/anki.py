@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,7 +28,7 @@ from deckmark.render.source_link import source_html
 
 PACKAGE_TIMESTAMP = 1_700_000_000
 """Fixed, non-zero: a zero timestamp gives a note id 0, which Anki treats as "no id"."""
-MODEL_MODIFIED = 1_764_000_000
+MODEL_MODIFIED = 1_764_100_000
 """When the templates or CSS below last changed. Bump it (forward only) with every change."""
 
 BASIC_MODEL_ID = 1_739_462_815
@@ -59,6 +60,17 @@ table { border-collapse: collapse; font-size: 0.85em; }
 th, td { border: 1px solid rgba(127, 127, 127, 0.4); padding: 0.25em 0.5em; vertical-align: top; }
 ul, ol { margin: 0.2em 0; padding-left: 1.4em; }
 .cloze { font-weight: 700; color: #1d4ed8; }
+img { max-width: 100%; height: auto; }
+mark { background: #fff3b0; color: inherit; padding: 0 0.1em; }
+.card.nightMode mark { background: #6b5b00; }
+.dm-block { border-left: 3px solid #4b7bd1; background: rgba(75, 123, 209, 0.08);
+  padding: 0.35em 0.7em; margin: 0.5em 0; border-radius: 4px; }
+.dm-block > .dm-title { font-weight: 600; margin-bottom: 0.2em; }
+.dm-warning, .dm-caution, .dm-danger, .dm-error, .dm-bug, .dm-failure {
+  border-left-color: #d97706; }
+.dm-tip, .dm-success, .dm-hint, .dm-check, .dm-done { border-left-color: #16a34a; }
+.math { overflow-x: auto; }
+dt { font-weight: 600; } dd { margin: 0 0 0.4em 1.2em; }
 .card.nightMode .cloze { color: #93c5fd; }
 @media (max-width: 480px) { .card { font-size: 18px; } pre.dm-code { font-size: 0.66em; } }
 """
@@ -194,22 +206,30 @@ def field_names(card: Card) -> tuple[str, ...]:
     return CLOZE_FIELDS if card.is_cloze else BASIC_FIELDS
 
 
+def media_names(card: Card) -> dict[str, str]:
+    """Each local reference of the card → what its field shows: a file name or ``[sound:…]``."""
+    return {m.ref: f"[sound:{m.name}]" if m.audio else m.name for m in card.media}
+
+
 def card_fields(card: Card, source_link: str | None = None) -> list[str]:
     """The note's fields as HTML, in note-type order, with the push marker in Source."""
     context = " › ".join(markdown_inline_to_html(part) for part in card.context[-2:])
     source = source_html(card.source, source_link)
+    media = media_names(card)
     if card.is_cloze:
         fields = [
-            markdown_to_html(card.front, literal_cloze_text=card.kind is not CardKind.WRITTEN),
-            markdown_to_html(card.prompt) if card.prompt else "",
-            markdown_to_html(card.back) if card.back else "",
+            markdown_to_html(
+                card.front, literal_cloze_text=card.kind is not CardKind.WRITTEN, media=media
+            ),
+            markdown_to_html(card.prompt, media=media) if card.prompt else "",
+            markdown_to_html(card.back, media=media) if card.back else "",
             context,
             source,
         ]
     else:
         fields = [
-            markdown_to_html(card.front),
-            markdown_to_html(card.back),
+            markdown_to_html(card.front, media=media),
+            markdown_to_html(card.back, media=media),
             context,
             source,
             "y" if card.reverse else "",
@@ -269,10 +289,17 @@ def write_apkg(
                 mod=note_mod or card.modified,
             )
         )
-    package = genanki.Package(list(decks.values()))
     # genanki writes to a path: a private folder in the system's temporary space (never the
     # output folder, where a killed build would leave it), then publish atomically.
     with tempfile.TemporaryDirectory(prefix="deckmark-") as tmp:
+        # genanki names each media file by its base name: copy them in under their packaged names.
+        media_dir = Path(tmp) / "media"
+        media_dir.mkdir()
+        packaged: list[str] = []
+        for name, source in sorted({m.name: m.path for c in cards for m in c.media}.items()):
+            shutil.copyfile(source, media_dir / name)
+            packaged.append(str(media_dir / name))
+        package = genanki.Package(list(decks.values()), media_files=packaged)
         scratch = Path(tmp) / path.name
         with file_errors(writing=path):  # sqlite names no file when the disk is full
             package.write_to_file(str(scratch), timestamp=PACKAGE_TIMESTAMP)

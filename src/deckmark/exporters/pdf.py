@@ -17,9 +17,13 @@ reported as a warning.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
-from collections.abc import Sequence
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -30,13 +34,17 @@ from deckmark.exporters import Export, ExportOptions
 from deckmark.model import Card, Deck, Diagnostic
 from deckmark.output import write_atomic
 from deckmark.render.typst_data import (
+    MEDIA_FOLDER,
+    Block,
     Overflow,
     PrintedCard,
+    leaves,
     line_estimate,
     printed_cards,
     resplit,
     sheet_entry,
     split_card,
+    with_text_for,
 )
 
 FRONT_SIZE = 10.5
@@ -128,9 +136,21 @@ def card_pages(count: int, layout: SheetLayout, duplex: str) -> list[tuple[str, 
 def export_cards_pdf(deck: Deck, out_dir: Path, options: ExportOptions) -> Export:
     """Write the duplex cut-out cards: ``<slug>-cards.pdf`` (or fronts and backs files)."""
     layout = LAYOUTS[options.paper]
-    cards, problems = _fit_cards(printed_cards(deck.cards), deck.name, layout, options.duplex)
-    pdf = _compile("cards.typ", _cards_data(cards, deck.name, layout, options.duplex))
-    warnings = _continuation_warnings(cards) + problems
+    with _workspace(deck) as root:
+        printed = printed_cards(deck.cards)
+        shown, math, images = _check_shown(root, [(p.card, [*p.front, *p.back]) for p in printed])
+        if math or images:
+            printed = [
+                replace(
+                    p,
+                    front=tuple(with_text_for(p.front, math, images)),
+                    back=tuple(with_text_for(p.back, math, images)),
+                )
+                for p in printed
+            ]
+        cards, problems = _fit_cards(root, printed, deck.name, layout, options.duplex)
+        pdf = _compile(root, "cards.typ", _cards_data(cards, deck.name, layout, options.duplex))
+    warnings = shown + _continuation_warnings(cards) + problems
     if options.duplex == "none":
         fronts = out_dir / f"{deck.slug}-cards-fronts.pdf"
         backs = out_dir / f"{deck.slug}-cards-backs.pdf"
@@ -146,17 +166,123 @@ def export_cards_pdf(deck: Deck, out_dir: Path, options: ExportOptions) -> Expor
 
 def export_sheet_pdf(deck: Deck, out_dir: Path, options: ExportOptions) -> Export:
     """Write the study sheet ``<slug>-sheet.pdf``: sections in notes order, two columns."""
-    data = {
-        "title": deck.name,
-        "paper": LAYOUTS[options.paper].paper,
-        "sections": [
-            {"path": list(path), "cards": [sheet_entry(card) for card in cards]}
-            for path, cards in sheet_sections(deck)
-        ],
-    }
+    sections = [
+        (path, [(card, sheet_entry(card)) for card in cards])
+        for path, cards in sheet_sections(deck)
+    ]
     path = out_dir / f"{deck.slug}-sheet.pdf"
-    write_atomic(path, _compile("sheet.typ", data))
-    return Export(paths=(path,))
+    with _workspace(deck) as root:
+        shown = [(card, [*e["q"], *e["a"]]) for _, entries in sections for card, e in entries]
+        warnings, math, images = _check_shown(root, shown)
+        data = {
+            "title": deck.name,
+            "paper": LAYOUTS[options.paper].paper,
+            "sections": [
+                {
+                    "path": list(path),
+                    "cards": [
+                        {
+                            **entry,
+                            "q": with_text_for(entry["q"], math, images),
+                            "a": with_text_for(entry["a"], math, images),
+                        }
+                        if math or images
+                        else entry
+                        for _, entry in entries
+                    ],
+                }
+                for path, entries in sections
+            ],
+        }
+        write_atomic(path, _compile(root, "sheet.typ", data))
+    return Export(paths=(path,), warnings=tuple(warnings))
+
+
+@contextlib.contextmanager
+def _workspace(deck: Deck) -> Iterator[Path]:
+    """A Typst root holding the templates and the deck's media (Typst reads only inside it)."""
+    with tempfile.TemporaryDirectory(prefix="deckmark-typst-") as tmp:
+        root = Path(tmp)
+        for template in resources.files("deckmark.render").iterdir():
+            if template.name.endswith(".typ"):
+                (root / template.name).write_bytes(template.read_bytes())
+        media = root / MEDIA_FOLDER
+        media.mkdir()
+        for card in deck.cards:
+            for file in card.media:
+                if not file.audio and Path(file.name).suffix in _TYPST_IMAGES:
+                    shutil.copyfile(file.path, media / file.name)
+        yield root
+
+
+_TYPST_IMAGES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
+_PROBE = '#import "content.typ": blocks\n#blocks(json(bytes(sys.inputs.data)))\n'
+
+
+def _check_shown(
+    root: Path, sides: Sequence[tuple[Card, Sequence[Block]]]
+) -> tuple[list[Diagnostic], set[str], set[str]]:
+    """Warnings, and the formulas and images Typst cannot show (they fall back to text).
+
+    Math tex2typst could not convert is already text; the rest is tried in Typst together,
+    and one by one only when that fails (a bad formula or image would stop the whole PDF).
+    """
+    warnings: dict[tuple[str, str], Diagnostic] = {}
+
+    def warn(card: Card, message: str) -> None:
+        warnings.setdefault(
+            (str(card.source), message), Diagnostic(location=card.source, message=message)
+        )
+
+    def cannot_show(card: Card, leaf: Block, why: str) -> None:
+        if leaf["t"] == "math":
+            warn(card, f"math shown as written in the PDF ({why}): {leaf['tex']}")
+        else:
+            warn(card, f"image {leaf['ref']} cannot be shown in the PDF ({why}); alt text instead")
+
+    trial: dict[tuple[str, str], tuple[Card, Block]] = {}
+    for card, side in sides:
+        for leaf in leaves(side):
+            if leaf["t"] == "math" and not leaf["s"]:
+                cannot_show(card, leaf, "no Typst form")
+            elif leaf["t"] == "math":
+                trial.setdefault(("math", leaf["s"]), (card, leaf))
+            elif leaf["t"] == "img" and leaf["src"]:
+                trial.setdefault(("img", leaf["src"]), (card, leaf))
+            elif leaf["t"] == "img" and re.match(r"^https?://", leaf["ref"], re.IGNORECASE):
+                warn(card, f"remote image {leaf['ref']} shown as its alt text in the PDF")
+    math: set[str] = set()
+    images: set[str] = set()
+    if trial and not _renders(root, [leaf for _, leaf in trial.values()]):
+        for (kind, key), (card, leaf) in trial.items():
+            if kind == "img" and not (root / key).is_file():
+                images.add(key)
+                cannot_show(card, leaf, "not a format Typst reads")
+            elif not _renders(root, [leaf]):
+                (math if kind == "math" else images).add(key)
+                cannot_show(card, leaf, "Typst rejected it")
+    return list(warnings.values()), math, images
+
+
+def _renders(root: Path, leaves_: Sequence[Block]) -> bool:
+    import typst
+
+    probe = root / "probe.typ"
+    probe.write_text(_PROBE, encoding="utf-8")
+    blocks = [
+        leaf if leaf["t"] in ("math", "figure") else {"t": "par", "runs": [leaf]}
+        for leaf in leaves_
+    ]
+    try:
+        typst.compile(
+            probe,
+            root=root,
+            format="pdf",
+            sys_inputs={"data": json.dumps(blocks, ensure_ascii=False)},
+        )
+    except RuntimeError:
+        return False
+    return True
 
 
 def sheet_sections(deck: Deck) -> list[tuple[tuple[str, ...], list[Card]]]:
@@ -188,7 +314,7 @@ def sheet_sections(deck: Deck) -> list[tuple[tuple[str, ...], list[Card]]]:
 
 
 def _fit_cards(
-    cards: list[PrintedCard], title: str, layout: SheetLayout, duplex: str
+    root: Path, cards: list[PrintedCard], title: str, layout: SheetLayout, duplex: str
 ) -> tuple[list[PrintedCard], list[Diagnostic]]:
     """Split cards that overflow at the floor size until every card fits (or cannot split).
 
@@ -199,7 +325,7 @@ def _fit_cards(
     pending = [i for i, card in enumerate(cards) if any(_measured_sides(card))]
     overflows: dict[int, dict[str, Overflow]] = {}
     for attempt in range(MAX_SPLIT_PASSES + 1):
-        overflows = _overflows([cards[i] for i in pending], title, layout, duplex, pending)
+        overflows = _overflows(root, [cards[i] for i in pending], title, layout, duplex, pending)
         if not overflows or attempt == MAX_SPLIT_PASSES:
             break
         result: list[PrintedCard] = []
@@ -236,12 +362,17 @@ def _fit_cards(
 
 
 def _overflows(
-    cards: list[PrintedCard], title: str, layout: SheetLayout, duplex: str, indices: list[int]
+    root: Path,
+    cards: list[PrintedCard],
+    title: str,
+    layout: SheetLayout,
+    duplex: str,
+    indices: list[int],
 ) -> dict[int, dict[str, Overflow]]:
     """Typst's overflow reports for ``cards``, keyed by ``indices`` (their places in the deck)."""
     if not cards:
         return {}
-    found = _query("cards.typ", _cards_data(cards, title, layout, duplex), "<overflow>")
+    found = _query(root, "cards.typ", _cards_data(cards, title, layout, duplex), "<overflow>")
     overflows: dict[int, dict[str, Overflow]] = {}
     for o in found:
         overflow = Overflow(heights=tuple(o["heights"]), available=o["available"])
@@ -331,35 +462,29 @@ def _cards_data(
     }
 
 
-def _template(name: str) -> Path:
-    # Typst resolves the template's imports from its folder; package data is a real file here.
-    return Path(str(resources.files("deckmark.render") / name))
-
-
-def _compiler(template: str, data: dict[str, Any]) -> Any:
+def _compiler(root: Path, template: str, data: dict[str, Any]) -> Any:
     import typst  # heavy; imported only when a PDF is built
 
-    path = _template(template)
     return typst.Compiler(
-        path, root=path.parent, sys_inputs={"data": json.dumps(data, ensure_ascii=False)}
+        root / template, root=root, sys_inputs={"data": json.dumps(data, ensure_ascii=False)}
     )
 
 
-def _query(template: str, data: dict[str, Any], selector: str) -> list[dict[str, Any]]:
+def _query(root: Path, template: str, data: dict[str, Any], selector: str) -> list[dict[str, Any]]:
 
     try:
         found: list[dict[str, Any]] = json.loads(
-            _compiler(template, data).query(selector, field="value", format="json")
+            _compiler(root, template, data).query(selector, field="value", format="json")
         )
     except RuntimeError as e:  # typst.TypstError, or a bare RuntimeError from typst-py
         raise PdfError(f"Typst failed on {template}: {e}") from e
     return found
 
 
-def _compile(template: str, data: dict[str, Any]) -> bytes:
+def _compile(root: Path, template: str, data: dict[str, Any]) -> bytes:
 
     try:
-        pdf: bytes = _compiler(template, data).compile(format="pdf", pdf_tags=False)
+        pdf: bytes = _compiler(root, template, data).compile(format="pdf", pdf_tags=False)
     except RuntimeError as e:  # typst.TypstError, or a bare RuntimeError from typst-py
         raise PdfError(f"Typst failed on {template}: {e}") from e
     return pdf

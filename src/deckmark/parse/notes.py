@@ -214,6 +214,7 @@ class NotesExtractor:
         subject = self.notes.subject(section.title, first_statement(blocks))
         keyword = ph.keyword_heading(section.title)
         walk.blocks(out, blocks, TopicState(subject=subject, keyword=keyword, defined=False))
+        out.flush_figures()
         return out
 
 

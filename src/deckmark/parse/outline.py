@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from deckmark.markdown import join_lines, parse, unread_content
+from deckmark.markdown import (
+    docusaurus_title,
+    images_only_html,
+    join_lines,
+    parse,
+    unread_content,
+)
 from deckmark.model import Diagnostic, SourceLocation
 
 
@@ -81,6 +87,11 @@ class Container:
     markdown: str
     """The container's Markdown source as written, for answers that quote it whole."""
     source: SourceLocation
+
+    @property
+    def reveals_answer(self) -> bool:
+        """A ``<details>`` whose summary only says "Answer": it answers the question above it."""
+        return self.kind == "details" and bool(_REVEAL.match(self.title.replace("*", "")))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -165,6 +176,13 @@ def language_name(info: str) -> str:
     return words[0].lower() if words and LANGUAGE_NAME.fullmatch(words[0]) else ""
 
 
+# Summaries that only reveal an answer to the question written above them.
+_REVEAL = re.compile(
+    r"^(?:show |click (?:here )?(?:to|for) (?:see |show |expand |view )?(?:the )?)?"
+    r"(?:answers?|solutions?|explanation|hint|expand|more|details|reveal|antwort|"
+    r"l[öo]sung|risposta|soluzione|respuesta|soluci[óo]n|r[ée]ponse|答案|解答|解析|回答)\W*$",
+    re.IGNORECASE,
+)
 _BOLD_LABEL = re.compile(r"^\*\*([^*]+?)\*\*:?$|^__([^_]+?)__:?$")
 ANSWER_HEADING = re.compile(
     r"^(?:answers?|solutions?|antwort|l[öo]sung|risposta|respuesta|r[ée]ponse|答案|解答)"
@@ -260,6 +278,10 @@ def _skip(tokens: list[Token], i: int) -> int:
             return i
 
 
+def _alt(image: Token) -> str:
+    return re.sub(r"([\[\]\\])", r"\\\1", image.content)
+
+
 def _walk(tokens: list[Token]) -> list[Token]:
     return [c for t in tokens for c in (t, *(t.children or []))]
 
@@ -313,8 +335,11 @@ class _Reader:
             # An "Answer:" heading, or a heading inside a container: text, not a section.
             text = join_lines(tokens[i + 1].content)
             return Paragraph(text=text, source=self.loc(token)), i + 3
-        if token.type == "math_block":
-            return Figure(markdown=self.source_of(token), source=self.loc(token)), i + 1
+        if token.type == "amsmath":  # \begin{align}...\end{align}, as written
+            return Figure(markdown=token.content.strip(), source=self.loc(token)), i + 1
+        if token.type.startswith("math_block"):  # $$…$$, \[…\], ```math
+            tex = token.content.strip()
+            return Figure(markdown=f"$$\n{tex}\n$$", source=self.loc(token)), i + 1
         if token.type in ("bullet_list_open", "ordered_list_open"):
             return self.list(tokens, i)
         if token.type in ("fence", "code_block"):
@@ -325,6 +350,10 @@ class _Reader:
             )
             return block, i + 1
         if token.type == "html_block":
+            images = images_only_html(token.content)
+            if images:
+                markdown = "\n".join(f"![{_alt(t)}](<{t.attrs['src']}>)" for t in images)
+                return Figure(markdown=markdown, source=self.loc(token)), i + 1
             return Html(html=token.content, source=self.loc(token)), i + 1
         if token.type == "table_open":
             return _read_table(tokens, i, self.path)
@@ -356,7 +385,7 @@ class _Reader:
             type_ = str(token.meta.get("tag", ""))
             title = token.content.strip()
         elif kind == "docusaurus":
-            type_, _, title = token.info.strip().partition(" ")
+            type_, title = docusaurus_title(token.info)
         elif kind == "tab":
             title = token.meta["title"]
         else:
@@ -389,9 +418,8 @@ class _Reader:
                 )
                 k = _skip(tokens, k)
             elif token.type == "dd_open" and items:
-                body = self.source_of(token)
-                body = re.sub(r"^[:~][ \t]+", "", body)
-                body = textwrap.dedent(body).strip()
+                inner = tokens[k : _skip(tokens, k)]
+                body = "\n\n".join(join_lines(t.content) for t in inner if t.type == "inline")
                 last = items[-1]
                 items[-1] = Definition(
                     term=last.term, definitions=(*last.definitions, body), source=last.source

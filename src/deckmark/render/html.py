@@ -18,7 +18,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from deckmark.markdown import SAFE_URL_SCHEMES, is_safe_url, markdown, parse
+from deckmark.markdown import SAFE_URL_SCHEMES, docusaurus_title, is_safe_url, markdown, parse
 from deckmark.parse.outline import language_name
 from deckmark.render.highlight import highlight_html
 
@@ -47,8 +47,13 @@ def _hashtag(tokens: Sequence[Token], idx: int, *_: Any) -> str:
     return _escape("#" + tokens[idx].content)
 
 
+def _tex(tex: str) -> str:
+    """TeX for MathJax as written: only what HTML needs (``&``, ``<``, ``>``) escaped."""
+    return htmllib.escape(tex, quote=False)
+
+
 def _math_inline(tokens: Sequence[Token], idx: int, *_: Any) -> str:
-    return f"\\({_escape(tokens[idx].content)}\\)"
+    return f"\\({_tex(tokens[idx].content)}\\)"
 
 
 def _display_math(tex: str) -> str:
@@ -56,7 +61,7 @@ def _display_math(tex: str) -> str:
         name = _INNER[match.group(2)]
         return f"\\{match.group(1)}{{{name}}}" if name else ""
 
-    return f"\\[{_escape(_DISPLAY_ENVIRONMENTS.sub(inner, tex.strip()))}\\]"
+    return f"\\[{_tex(_DISPLAY_ENVIRONMENTS.sub(inner, tex.strip()))}\\]"
 
 
 def _math_block(tokens: Sequence[Token], idx: int, *_: Any) -> str:
@@ -97,9 +102,9 @@ class _Renderer(RendererHTML):
     def container_docusaurus_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
-        type_, _, title = tokens[idx].info.strip().partition(" ")
-        title = title.strip() or type_.capitalize()
-        return _titled_open("admonition", type_.lower(), self.title(title, options, env))
+        type_, title = docusaurus_title(tokens[idx].info)
+        title = title or type_.capitalize()
+        return _titled_open("admonition", type_, self.title(title, options, env))
 
     def tab_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType

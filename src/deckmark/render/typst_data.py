@@ -11,9 +11,12 @@ Block shapes (``t`` names the kind)::
     {"t": "table", "align": [str], "rows": [[[Run]]]}    (first row is the header)
     {"t": "html", "s": str}                {"t": "hr"}
     {"t": "math", "s": str, "tex": str}    (display math: Typst math, or "" with the TeX shown)
+    {"t": "figure", "images": [Run]}      (a paragraph of images only, scaled to fit)
     {"t": "box", "kind": str, "title": [Run], "blocks": [Block]}
         (callouts, admonitions, tabs, <details>, definition terms, footnotes)
 
+An image run is ``{"t": "img", "src": str, "alt": str, "ref": str}`` (``src`` "" when only the
+alt text can show: missing, remote, or a sound, ``audio`` true).
 A run is one leaf of inline text: ``{"t": "text" | "code" | "blank" | "br" | "math", "s": str}``
 plus the flags ``b`` (bold), ``i`` (italic), ``a`` (link text), ``m`` (``==highlight==``) and
 ``hl`` (cloze answer), each present only when true. A math run's ``s`` is Typst math (``tex``
@@ -23,16 +26,17 @@ holds the TeX as written; ``s`` is "" when it could not be converted).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 from markdown_it.token import Token
 
-from deckmark.markdown import markdown, parse
-from deckmark.model import CLOZE_RE, Card
+from deckmark.markdown import docusaurus_title, markdown, parse
+from deckmark.model import CLOZE_RE, Card, MediaFile
 from deckmark.parse.outline import language_name
+from deckmark.render.typst_math import tex_to_typst
 
 Block = dict[str, Any]
 Run = dict[str, Any]
@@ -75,17 +79,28 @@ class PrintedCard:
         }
 
 
-def blocks(markdown: str, blanks: Sequence[str] = ()) -> list[Block]:
-    """Parse Markdown into blocks; ``blanks`` are the labels of cloze blank sentinels."""
-    return list(_parsed_blocks(markdown, tuple(blanks)))
+MEDIA_FOLDER = "media"
+"""Where the PDF exporter puts a deck's packaged media, next to the templates."""
+
+
+def blocks(
+    markdown: str, blanks: Sequence[str] = (), media: Sequence[MediaFile] = ()
+) -> list[Block]:
+    """Parse Markdown into blocks; ``blanks`` are the labels of cloze blank sentinels.
+
+    ``media`` are the card's resolved files: their images are shown, other images as alt text.
+    """
+    return list(_parsed_blocks(markdown, tuple(blanks), tuple(media)))
 
 
 @lru_cache(maxsize=8192)
-def _parsed_blocks(markdown: str, blanks: tuple[str, ...]) -> tuple[Block, ...]:
+def _parsed_blocks(
+    markdown: str, blanks: tuple[str, ...], media: tuple[MediaFile, ...]
+) -> tuple[Block, ...]:
     # The cards PDF and the sheet print the same fields: parse each once. Blocks are never
     # modified after parsing (splitting and joining make new ones), so sharing them is safe.
     tokens = parse(markdown)
-    parsed, _ = _blocks(tokens, 0, len(tokens), _Inline(blanks))
+    parsed, _ = _blocks(tokens, 0, len(tokens), _Inline(blanks, media))
     return tuple(parsed)
 
 
@@ -94,25 +109,27 @@ def printed_cards(cards: Iterable[Card]) -> list[PrintedCard]:
     printed: list[PrintedCard] = []
     for card in cards:
         context = CONTEXT_SEPARATOR.join(card.context[-2:])
+        media = card.media
         if card.is_cloze:
-            prompt = blocks(card.prompt) if card.prompt.strip() else []
+            prompt = blocks(card.prompt, media=media) if card.prompt.strip() else []
             for number in card.cloze_numbers:
                 front_md, hints = _cloze_markdown(card.front, number=number, reveal=False)
                 back_md, _ = _cloze_markdown(card.front, number=number, reveal=True)
-                back = blocks(back_md)
+                back = blocks(back_md, media=media)
                 if card.back.strip():
-                    back += [{"t": "hr"}, *blocks(card.back)]
+                    back += [{"t": "hr"}, *blocks(card.back, media=media)]
                 printed.append(
                     PrintedCard(
                         card=card,
                         context=context,
-                        front=(*prompt, *blocks(front_md, hints)),
+                        front=(*prompt, *blocks(front_md, hints, media)),
                         back=tuple(back),
                         variant=f"c{number}",
                     )
                 )
             continue
-        question, answer = tuple(blocks(card.front)), tuple(blocks(card.back))
+        question = tuple(blocks(card.front, media=media))
+        answer = tuple(blocks(card.back, media=media))
         printed.append(PrintedCard(card=card, context=context, front=question, back=answer))
         if card.reverse:
             printed.append(
@@ -125,14 +142,16 @@ def printed_cards(cards: Iterable[Card]) -> list[PrintedCard]:
 
 def sheet_entry(card: Card) -> dict[str, Any]:
     """A card for the study sheet: question then answer; cloze text shown filled in."""
+    media = card.media
     if card.is_cloze:
-        question = blocks(card.prompt) if card.prompt.strip() else []
+        question = blocks(card.prompt, media=media) if card.prompt.strip() else []
         filled, _ = _cloze_markdown(card.front, number=None, reveal=True)
-        answer = blocks(filled) + (blocks(card.back) if card.back.strip() else [])
+        answer = blocks(filled, media=media)
+        answer += blocks(card.back, media=media) if card.back.strip() else []
         if not question:
             question, answer = answer, []
     else:
-        question, answer = blocks(card.front), blocks(card.back)
+        question, answer = blocks(card.front, media=media), blocks(card.back, media=media)
     weight = sum(_weight(b) for b in (*question, *answer))
     return {"q": question, "a": answer, "long": weight > 40}
 
@@ -346,8 +365,9 @@ def _cloze_markdown(text: str, *, number: int | None, reveal: bool) -> tuple[str
 class _Inline:
     """Turns inline tokens into flat runs, tracking style across tokens (cloze marks too)."""
 
-    def __init__(self, blanks: Sequence[str]) -> None:
+    def __init__(self, blanks: Sequence[str], media: Sequence[MediaFile] = ()) -> None:
         self.blanks = blanks
+        self.media = {m.ref: m for m in media}
         self.depth = {"b": 0, "i": 0, "a": 0, "m": 0, "hl": 0}
         self.in_blank = False
 
@@ -364,13 +384,13 @@ class _Inline:
             elif kind == "hardbreak":
                 out.append({"t": "br", "s": ""})
             elif kind == "image":
-                out += self.runs(token.children or [])
+                out.append(self._image(token))
             elif kind in ("wikilink", "embed"):
                 self._text(token.content, "text", out)
             elif kind == "hashtag":
                 self._text("#" + token.content, "text", out)
-            elif kind == "math_inline":
-                out.append(_math_run(token.content))
+            elif kind in ("math_inline", "math_inline_double"):
+                out.append(_math_run(self.plain(token.content)))
             elif kind == "footnote_ref":
                 self._text(f"[{token.meta.get('id', 0) + 1}]", "text", out)
             elif kind == "task_checkbox":
@@ -382,6 +402,15 @@ class _Inline:
                 if flag:
                     self.depth[flag] += 1 if kind.endswith("_open") else -1
         return out
+
+    def _image(self, token: Token) -> Run:
+        """An image run: ``src`` under the media folder, or "" when only its alt text shows."""
+        ref = str(token.attrs.get("src", ""))
+        alt = self.plain("".join(c.content for c in token.children or []))
+        found = self.media.get(ref)
+        if found is None or found.audio:
+            return {"t": "img", "src": "", "alt": alt, "ref": ref, "audio": bool(found)}
+        return {"t": "img", "src": f"{MEDIA_FOLDER}/{found.name}", "alt": alt, "ref": ref}
 
     def _text(self, text: str, kind: str, out: list[Run]) -> None:
         for part in _SENTINEL_RE.split(text):
@@ -431,7 +460,11 @@ def _blocks(
             return out, i
         if kind in ("paragraph_open", "heading_open"):
             runs = inline.runs(tokens[i + 1].children or [])
-            out.append({"t": "par" if kind == "paragraph_open" else "heading", "runs": runs})
+            shown = [r for r in runs if r["t"] != "br" and (r["t"] != "text" or r["s"].strip())]
+            if kind == "paragraph_open" and shown and all(r["t"] == "img" for r in shown):
+                out.append({"t": "figure", "images": shown})
+            else:
+                out.append({"t": "par" if kind == "paragraph_open" else "heading", "runs": runs})
             i += 3
         elif kind in ("fence", "code_block"):
             lang = language_name(token.info)
@@ -498,8 +531,8 @@ def _box_title(token: Token, inline: _Inline) -> list[Run]:
     if token.type == "callout_open":
         title = token.meta["title"] or token.meta["kind"].capitalize()
     elif token.type == "container_docusaurus_open":
-        kind, _, title = token.info.strip().partition(" ")
-        title = title.strip() or kind.capitalize()
+        kind, title = docusaurus_title(token.info)
+        title = title or kind.capitalize()
     elif token.type == "tab_open":
         title = token.meta["title"]
     elif token.type == "details_open":
@@ -511,7 +544,51 @@ def _box_title(token: Token, inline: _Inline) -> list[Run]:
 
 def _math_run(tex: str, *, display: bool = False) -> Run:
     """Math as Typst math when tex2typst converts it; otherwise the TeX, shown verbatim."""
-    return {"t": "math", "s": "", "tex": tex.strip(), "display": display}
+    return {"t": "math", "s": tex_to_typst(tex) or "", "tex": tex.strip(), "display": display}
+
+
+def with_text_for(blocks: Sequence[Block], math: Set[str], images: Set[str]) -> list[Block]:
+    """New blocks in which the given formulas (Typst math) and images (``src``) show as text.
+
+    Parsed blocks are shared (memoised), so they are copied here, never changed in place.
+    """
+
+    def change(leaf: Run) -> Run:
+        if leaf["t"] == "math" and leaf["s"] in math:
+            return {**leaf, "s": ""}
+        if leaf["t"] == "img" and leaf["src"] in images:
+            return {**leaf, "src": ""}
+        return leaf
+
+    out: list[Block] = []
+    for block in blocks:
+        new = {**change(block)}
+        for key in ("runs", "title", "images"):
+            if key in new:
+                new[key] = [change(run) for run in new[key]]
+        if "blocks" in new:
+            new["blocks"] = with_text_for(new["blocks"], math, images)
+        if new["t"] == "list":
+            new["items"] = [with_text_for(item, math, images) for item in new["items"]]
+        if new["t"] == "table":
+            new["rows"] = [[[change(r) for r in cell] for cell in row] for row in new["rows"]]
+        out.append(new)
+    return out
+
+
+def leaves(printed: Iterable[Block]) -> list[Run]:
+    """Every run and leaf block (math, figure images) in these blocks, nested ones too."""
+    found: list[Run] = []
+    for block in printed:
+        found.append(block)
+        for key in ("runs", "title", "images"):
+            found += block.get(key, [])
+        found += leaves(block.get("blocks", []))
+        for item in block.get("items", []) if block["t"] == "list" else []:
+            found += leaves(item)
+        for row in block.get("rows", []) if block["t"] == "table" else []:
+            found += [run for cell in row for run in cell]
+    return found
 
 
 def _list(tokens: Sequence[Token], i: int, end: int, inline: _Inline) -> tuple[Block, int]:

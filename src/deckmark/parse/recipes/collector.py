@@ -9,10 +9,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from deckmark.model import CLOZE_RE, Card, CardKind, Diagnostic, SourceLocation
-from deckmark.parse.outline import Block, CodeBlock, ListBlock, Paragraph, Table
+from deckmark.parse.outline import (
+    Block,
+    CodeBlock,
+    Container,
+    DefinitionList,
+    Figure,
+    ListBlock,
+    Paragraph,
+    Table,
+)
 from deckmark.parse.outline import Section as OutlineSection
 from deckmark.parse.recipes import phrasing as ph
 
@@ -78,6 +87,27 @@ class SectionCards:
     counts: Counter[str] = field(default_factory=Counter)
     blanked: set[str] = field(default_factory=set)
     """Cloze fronts as Anki shows them ("A VM has [...]."), to keep them distinguishable."""
+    figures: list[str] = field(default_factory=list)
+    """Images or display math seen before any card: they go to the first card made."""
+
+    def attach(self, markdown: str, source: SourceLocation) -> None:
+        """An image or formula on its own line belongs to the card before it (or the next).
+
+        Only to a card of the same file: after an embed, the next card of this note gets it.
+        """
+        if not self.cards or self.cards[-1].source.path != source.path:
+            self.figures.append(markdown)
+            return
+        last = self.cards[-1]
+        self.cards[-1] = replace(last, back=f"{last.back}\n\n{markdown}".strip())
+
+    def flush_figures(self) -> None:
+        """Figures still waiting for a card of their file go to the section's last card."""
+        if self.figures and self.cards:
+            last = self.cards[-1]
+            back = "\n\n".join([last.back, *self.figures]).strip()
+            self.cards[-1] = replace(last, back=back)
+            self.figures.clear()
 
     def leave_out(self, source: SourceLocation, reason: str, text: str) -> None:
         """Record a candidate that made no card, for ``deckmark check``."""
@@ -126,6 +156,9 @@ class SectionCards:
         occurrence = f"~{self.section.occurrence}" if self.section.occurrence > 1 else ""
         key = f"{self.notes.key_path}#{path}{occurrence}:{kind.value}:{self.counts[kind.value]}"
         path_tag = "::".join([self.notes.deck_slug, *(slug(p) for p in self.section.path)])
+        if self.figures:
+            back = "\n\n".join([back, *self.figures]).strip()
+            self.figures.clear()
         self.cards.append(
             Card(
                 kind=kind,
@@ -167,6 +200,14 @@ def block_markdown(block: Block) -> str:
     if isinstance(block, Table):
         rows = [block.header, tuple("---" for _ in block.header), *block.rows]
         return "\n".join("| " + " | ".join(r) + " |" for r in rows)
+    if isinstance(block, Container) and block.reveals_answer:
+        return "\n\n".join(filter(None, map(block_markdown, block.blocks)))
+    if isinstance(block, Container | Figure):
+        return block.markdown
+    if isinstance(block, DefinitionList):
+        return "\n\n".join(
+            "\n".join([item.term, *(f": {d}" for d in item.definitions)]) for item in block.items
+        )
     return ""
 
 

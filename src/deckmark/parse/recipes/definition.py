@@ -8,6 +8,7 @@ subject and says is/are/refers to/means (or contains/provides/... for a descript
 from __future__ import annotations
 
 from deckmark.model import CardKind, SourceLocation
+from deckmark.parse.outline import DefinitionList
 from deckmark.parse.recipes import phrasing as ph
 from deckmark.parse.recipes.collector import SectionCards, TopicState
 
@@ -58,3 +59,16 @@ def from_sentence(
         state.about_subject = True
         return True
     return False
+
+
+def definition_list_cards(out: SectionCards, block: DefinitionList) -> None:
+    """``Term`` / ``: definition`` lists: "What is Term?" → its definitions."""
+    for item in block.items:
+        if not item.definitions:
+            continue
+        question = item.term if ph.is_question(item.term) else f"What is {item.term}?"
+        if len(item.definitions) == 1:
+            answer = item.definitions[0]
+        else:
+            answer = "\n".join(f"{n}. {d}" for n, d in enumerate(item.definitions, 1))
+        out.add(CardKind.DEFINITION, question, answer, item.source)

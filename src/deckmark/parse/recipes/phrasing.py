@@ -285,7 +285,8 @@ def names_side(title: str, sides: tuple[str, str]) -> bool:
 
 
 def is_question(title: str) -> bool:
-    return title.rstrip().endswith("?")
+    """Ends with "?" (or the full-width "？" of CJK text)."""
+    return title.rstrip().endswith(("?", "？"))
 
 
 def comparison_sides(title: str) -> tuple[str, str] | None:

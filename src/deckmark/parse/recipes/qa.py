@@ -13,9 +13,12 @@ import re
 from deckmark.model import CardKind
 from deckmark.parse.outline import ANSWER_HEADING, Block, CodeBlock, Container, Html, Paragraph
 from deckmark.parse.outline import Section as OutlineSection
-from deckmark.parse.recipes import code
+from deckmark.parse.recipes import code, containers
 from deckmark.parse.recipes import phrasing as ph
 from deckmark.parse.recipes.collector import SectionCards, block_markdown
+
+# "1. What is HTTP?", "Q3) ...": FAQ numbering is not part of the question.
+_NUMBERING = re.compile(r"^\s*(?:Q\s*)?\d+[.):]\s+", re.IGNORECASE)
 
 
 def _plain(title: str) -> str:
@@ -54,19 +57,25 @@ def _markdown(blocks: list[Block]) -> str:
 def question_cards(
     out: SectionCards, section: OutlineSection, blocks: list[Block], *, has_children: bool
 ) -> None:
+    title = _NUMBERING.sub("", section.title)
     split = answer_split(blocks)
     if split is not None:
         asked, answer = split
-        front = "\n\n".join(part for part in (section.title, _markdown(asked)) if part)
+        front = "\n\n".join(part for part in (title, _markdown(asked)) if part)
         out.add(CardKind.FACT, front, _markdown(answer), blocks[0].source)
         return
-    answer_text = "\n\n".join(block_markdown(b) for b in blocks)
-    if has_children and _only_an_introduction(blocks):
+    # A <details> or callout asking its own question is its own card, not part of this answer.
+    asking = [b for b in blocks if isinstance(b, Container) and containers.asks(b)]
+    answer_blocks = [b for b in blocks if b not in asking]
+    answer_text = "\n\n".join(filter(None, map(block_markdown, answer_blocks)))
+    if has_children and answer_blocks and _only_an_introduction(answer_blocks):
         # "Let's look at each of the two main methods:" — the sub-sections are the answer.
         out.leave_out(blocks[0].source, "the answer is in its sub-sections", answer_text)
-        return
-    out.add(CardKind.FACT, section.title, answer_text, blocks[0].source)
+    elif answer_blocks:
+        out.add(CardKind.FACT, title, answer_text, answer_blocks[0].source)
     for block in blocks:
         if isinstance(block, CodeBlock):
             subject = ph.Subject(section.title.rstrip("?"))
             code.code_cards(out, block, subject, None, block_card=False)
+        elif isinstance(block, Container) and (own := containers.asks(block)):
+            containers.question_card(out, block, own)

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from deckmark.parse.outline import Block, CodeBlock, ListBlock, ListItem, Paragraph, Table
-from deckmark.parse.recipes import code, fact, lists, table
+from deckmark.parse.outline import (
+    Block,
+    CodeBlock,
+    Container,
+    DefinitionList,
+    Figure,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Table,
+)
+from deckmark.parse.recipes import code, containers, definition, fact, lists, table
 from deckmark.parse.recipes import phrasing as ph
 from deckmark.parse.recipes.collector import SectionCards, TopicState
 
@@ -28,6 +38,16 @@ def blocks(out: SectionCards, section_blocks: list[Block], state: TopicState) ->
             previous_code = block
         elif isinstance(block, Table):
             table.table_cards(out, block, state)
+        elif isinstance(block, Container):
+            question = containers.asks(block)
+            if question:
+                containers.question_card(out, block, question)
+            else:
+                blocks(out, list(block.blocks), state)
+        elif isinstance(block, DefinitionList):
+            definition.definition_list_cards(out, block)
+        elif isinstance(block, Figure):
+            out.attach(block.markdown, block.source)
 
 
 def list_items(out: SectionCards, block: ListBlock, state: TopicState) -> None:

@@ -1,0 +1,35 @@
+"""Callouts, admonitions, tabs and ``<details>``: a question card, or content like any other.
+
+``<details><summary>Q</summary>A</details>`` asks its summary (unless the summary only says
+"Answer"); a callout or admonition whose title is a question asks it. Any other container is
+transparent: its blocks make cards as if they stood in the section itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from deckmark.model import CardKind
+from deckmark.parse.outline import Block, Container
+from deckmark.parse.recipes import phrasing as ph
+from deckmark.parse.recipes.collector import SectionCards, block_markdown
+
+
+def asks(container: Container) -> str | None:
+    """The question a container asks, or None when it is plain content."""
+    title = re.sub(r"\*\*(.+?)\*\*", r"\1", container.title).strip()
+    if not title or not container.blocks:
+        return None
+    if container.kind == "details":
+        return None if container.reveals_answer else title
+    if container.kind in ("callout", "admonition", "docusaurus") and ph.is_question(title):
+        return title
+    return None
+
+
+def answer_markdown(blocks: tuple[Block, ...] | list[Block]) -> str:
+    return "\n\n".join(text for text in map(block_markdown, blocks) if text)
+
+
+def question_card(out: SectionCards, container: Container, question: str) -> None:
+    out.add(CardKind.FACT, question, answer_markdown(container.blocks), container.source)

@@ -1,0 +1,47 @@
+"""Notes in other people's dialects (fixtures in tests/fixtures/dialects/, our own words).
+
+Each fixture folder is a deck; its cards, media and warnings are pinned in
+tests/golden/dialects/<name>.json. Regenerate with ``DECKMARK_UPDATE_GOLDEN=1`` and review.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from deckmark.build import discover, load_deck
+
+ROOT = Path(__file__).resolve().parent.parent
+DIALECTS = Path(__file__).parent / "fixtures" / "dialects"
+GOLDEN = Path(__file__).parent / "golden" / "dialects"
+DECKS = sorted(p.name for p in DIALECTS.iterdir() if p.is_dir())
+
+
+@pytest.fixture(autouse=True)
+def from_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Card sources are shown relative to the working directory: keep them stable."""
+    monkeypatch.chdir(ROOT)
+
+
+def test_every_dialect_fixture_has_a_deck() -> None:
+    assert len(DECKS) >= 10
+
+
+@pytest.mark.parametrize("name", DECKS)
+def test_dialect_deck__cards_match_golden_file(name: str) -> None:
+    [source] = discover([DIALECTS.relative_to(ROOT) / name])
+    deck = load_deck(source)
+    dump = {
+        "cards": [card.as_dict() for card in deck.cards],
+        "warnings": [str(w) for w in deck.warnings],
+    }
+    actual = json.dumps(dump, indent=2, ensure_ascii=False) + "\n"
+    golden = GOLDEN / f"{name}.json"
+    if os.environ.get("DECKMARK_UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(actual, encoding="utf-8")
+    assert golden.exists(), f"no golden file {golden.name}: run with DECKMARK_UPDATE_GOLDEN=1"
+    assert actual == golden.read_text(encoding="utf-8")
