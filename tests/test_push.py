@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 from deckmark.cli import cli
 from deckmark.exporters.anki import read_marker
 from deckmark.identity import load_lockfile
-from tests.conftest import AnkiConnectServer
+from tests.conftest import AnkiConnectServer, import_apkg, read_notes
 
 
 def push(server: AnkiConnectServer, *args: str) -> Result:
@@ -54,9 +54,9 @@ NOTES = """\
 - Images are built from a `Dockerfile`.
 - Each instruction adds a layer.
 
-## Docker Container
-- A Docker container is a running instance of an image.
+## Commands
 - `docker ps` lists running containers.
+- `docker logs` shows the output of a container.
 """
 
 
@@ -153,3 +153,204 @@ def test_push__ankiconnect_too_old__one_line_error(
         f"Error: AnkiConnect at {addon_like} speaks API version 5, deckmark needs 6 or newer: "
         "update the add-on in Anki (Tools > Add-ons > Check for Updates)\n"
     )
+
+
+def note_ids_by_guid(server: AnkiConnectServer) -> dict[str, int]:
+    """deckmark's notes in the Docker deck, by the GUID in their marker."""
+    notes = anki_notes(server)
+    return {guid: n["noteId"] for n in notes if (guid := marker_guid(n))}
+
+
+def review_counts(server: AnkiConnectServer) -> dict[int, int]:
+    cards = server.invoke("findCards", query="deck:Docker")
+    reviews = server.invoke("getReviewsOfCards", cards=cards)
+    return {int(card): len(rows) for card, rows in reviews.items()}
+
+
+def test_second_push__after_reviews_hand_note_and_edits__updates_in_place(
+    deck: Path, ankiconnect: AnkiConnectServer
+) -> None:
+    assert push(ankiconnect, "docker", "--yes").exit_code == 0
+    first = note_ids_by_guid(ankiconnect)
+    cards = ankiconnect.invoke("findCards", query="deck:Docker")
+    assert all(ankiconnect.invoke("answerCards", answers=[{"cardId": c, "ease": 3} for c in cards]))
+    reviews_before = review_counts(ankiconnect)
+    assert sum(reviews_before.values()) == len(cards) == 5
+    hand_made = ankiconnect.invoke(
+        "addNote",
+        note={
+            "deckName": "Docker",
+            "modelName": "Basic",
+            "fields": {"Front": "Mine", "Back": "Kept"},
+        },
+    )
+    (deck / "notes.md").write_text(
+        NOTES.replace(
+            "read-only template for creating containers",
+            "read-only template used to create containers",
+        )
+        .replace("- Each instruction adds a layer.\n", "- `docker images` lists local images.\n")
+        .replace("## Commands\n", "## CLI commands\n"),
+        encoding="utf-8",
+    )
+
+    result = push(ankiconnect, "docker", "--yes")
+
+    assert result.exit_code == 0, result.output
+    second = note_ids_by_guid(ankiconnect)
+    kept = set(first) & set(second)
+    assert len(kept) == 4 and all(first[g] == second[g] for g in kept)  # updated in place
+    assert len(set(first) - set(second)) == 1
+    (added,) = set(second) - set(first)
+    notes = {n["noteId"]: n for n in anki_notes(ankiconnect)}
+    assert "docker images" in notes[second[added]]["fields"]["Text"]["value"]
+    image = next(
+        n for n in notes.values() if "Docker image" in n["fields"].get("Front", {}).get("value", "")
+    )
+    assert "used to create containers" in image["fields"]["Back"]["value"]
+    assert "delete   docker/notes.md:6: Each instruction adds {{c1::a layer}}." in result.stdout
+    assert "Docker: added 1, updated 3, moved 0, deleted 1; 1 unchanged" in result.stdout
+    logs = next(
+        n for n in notes.values() if "docker logs" in n["fields"].get("Text", {}).get("value", "")
+    )
+    assert logs["fields"]["Context"]["value"] == "Docker › CLI commands"
+    assert sorted(logs["tags"]) == ["deckmark::fact", "docker::docker::cli-commands"]
+    # Every review survives, on the same cards; the hand-made note is untouched.
+    after = review_counts(ankiconnect)
+    removed_cards = set(reviews_before) - set(after)
+    assert len(removed_cards) == 1
+    assert all(after[c] == n for c, n in reviews_before.items() if c not in removed_cards)
+    (mine,) = ankiconnect.invoke("notesInfo", notes=[hand_made])
+    assert mine["fields"]["Front"]["value"] == "Mine" and mine["modelName"] == "Basic"
+
+
+def edit_in_anki(server: AnkiConnectServer, note_id: int, field: str, value: str) -> None:
+    """What the user does in Anki's editor: one field rewritten, the rest kept as it is."""
+    server.invoke("updateNoteFields", note={"id": note_id, "fields": {field: value}})
+
+
+def image_note(server: AnkiConnectServer) -> dict[str, Any]:
+    return next(n for n in anki_notes(server) if "Docker image" in _field(n, "Front"))
+
+
+def _field(note: dict[str, Any], name: str) -> str:
+    value: str = note["fields"].get(name, {}).get("value", "")
+    return value
+
+
+def test_push__note_edited_in_anki__reported_and_kept_until_force(
+    deck: Path, ankiconnect: AnkiConnectServer
+) -> None:
+    assert push(ankiconnect, "docker").exit_code == 0
+    note = image_note(ankiconnect)
+    edit_in_anki(ankiconnect, note["noteId"], "Back", "My own words.")
+    notes = deck / "notes.md"
+    notes.write_text(NOTES.replace("for creating containers", "to create containers"), "utf-8")
+
+    result = push(ankiconnect, "docker")
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "conflict: docker/notes.md:4: What is a Docker image?: edited in Anki since deckmark "
+        "wrote it (differs: Back); kept Anki's version, --force overwrites\n"
+    )
+    assert "updated 0" in result.stdout and "1 conflicts kept" in result.stdout
+    assert _field(image_note(ankiconnect), "Back") == "My own words."
+    # Pushing again still keeps it; --force writes the notes' version.
+    assert push(ankiconnect, "docker").stderr.startswith("conflict: docker/notes.md:4:")
+    forced = push(ankiconnect, "docker", "--force")
+    assert forced.stderr == "" and "updated 1" in forced.stdout
+    assert "to create containers" in _field(image_note(ankiconnect), "Back")
+    assert push(ankiconnect, "docker").stderr == ""
+
+
+def test_push__dry_run__lists_changes_and_changes_nothing(
+    deck: Path, ankiconnect: AnkiConnectServer
+) -> None:
+    assert push(ankiconnect, "docker").exit_code == 0
+    (deck / "notes.md").write_text(
+        NOTES.replace("for creating containers", "to create containers").replace(
+            "- Each instruction adds a layer.\n", "- `docker images` lists local images.\n"
+        ),
+        "utf-8",
+    )
+    lockfile = (deck / "deckmark.lock").read_bytes()
+    before = anki_notes(ankiconnect)
+
+    result = push(ankiconnect, "docker", "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "add      docker/notes.md:6: {{c1::`docker images`}} lists local images.\n"
+        "update   docker/notes.md:4: What is a Docker image?\n"
+        "delete   docker/notes.md:6: Each instruction adds {{c1::a layer}}.\n"
+        "Docker: would add 1, update 1, move 0, delete 1; 3 unchanged\n"
+    )
+    assert anki_notes(ankiconnect) == before
+    assert (deck / "deckmark.lock").read_bytes() == lockfile
+
+
+def test_push__deletions_without_yes_off_a_terminal__are_listed_not_applied(
+    deck: Path, ankiconnect: AnkiConnectServer
+) -> None:
+    assert push(ankiconnect, "docker").exit_code == 0
+    count = len(anki_notes(ankiconnect))
+    (deck / "notes.md").write_text(NOTES.replace("- Each instruction adds a layer.\n", ""), "utf-8")
+
+    result = push(ankiconnect, "docker")
+
+    assert result.exit_code == 0
+    assert "delete   docker/notes.md:6: Each instruction adds {{c1::a layer}}." in result.stdout
+    assert result.stderr == (
+        "warning: Docker: 1 notes not deleted (rerun with --yes to delete them)\n"
+    )
+    assert len(anki_notes(ankiconnect)) == count
+    assert "deleted 1" in push(ankiconnect, "docker", "--yes").stdout
+    assert len(anki_notes(ankiconnect)) == count - 1
+
+
+def build_apkg(deck: Path) -> Path:
+    result = CliRunner().invoke(cli, ["build", str(deck), "-f", "apkg", "-o", "out"])
+    assert result.exit_code == 0, result.output
+    return Path("out") / "docker.apkg"
+
+
+def test_apkg_import_then_push__adds_nothing(deck: Path, ankiconnect: AnkiConnectServer) -> None:
+    from anki.collection import Collection
+
+    apkg = build_apkg(deck)
+    ankiconnect.stop()
+    col = Collection(str(ankiconnect.collection))
+    try:
+        imported = import_apkg(col, apkg)  # File > Import with Anki's default options
+    finally:
+        col.close()
+    ankiconnect.start()
+    ids = note_ids_by_guid(ankiconnect)
+
+    result = push(ankiconnect, "docker")
+
+    assert result.exit_code == 0, result.output
+    assert imported["new"] == len(ids) == 5
+    assert result.stdout == "Docker: added 0, updated 0, moved 0, deleted 0; 5 unchanged\n"
+    assert note_ids_by_guid(ankiconnect) == ids
+
+
+def test_push_then_apkg_import__duplicates_nothing(
+    deck: Path, ankiconnect: AnkiConnectServer
+) -> None:
+    from anki.collection import Collection
+
+    assert push(ankiconnect, "docker").exit_code == 0
+    apkg = build_apkg(deck)
+    ankiconnect.stop()
+    col = Collection(str(ankiconnect.collection))
+    try:
+        before = read_notes(col)
+        log = import_apkg(col, apkg)
+        after = read_notes(col)
+    finally:
+        col.close()
+    assert log == {"new": 0, "updated": 0, "duplicate": 5, "conflicting": 0}
+    assert after == before
+    assert {n["notetype"] for n in after} == {"deckmark Basic", "deckmark Cloze"}

@@ -15,6 +15,7 @@ from deckmark.model import Diagnostic
 from deckmark.report import terminal_text
 
 if TYPE_CHECKING:
+    from deckmark.sync.apply import PushResult
     from deckmark.sync.plan import PushPlan
 
 PATHS = click.argument(
@@ -233,10 +234,10 @@ def push(
                 err=True,
             )
         if dry_run:
-            for change in plan.changes:
-                if change.action is not Action.CONFLICT:
-                    where = f" -> {change.deck}" if change.action is Action.MOVE else ""
-                    click.echo(f"{change.action.value:8} {change.label}{where}")
+            for action in (Action.ADD, Action.UPDATE, Action.MOVE, Action.DELETE):
+                for change in plan.of(action):
+                    where = f" (from {change.detail} to {change.deck})" if change.detail else ""
+                    click.echo(f"{action.value:8} {change.label}{where}")
             click.echo(_push_summary(plan, dry_run=True))
             continue
         deletions = plan.of(Action.DELETE)
@@ -255,27 +256,27 @@ def push(
                 "(rerun with --yes to delete them)",
                 err=True,
             )
-        click.echo(_push_summary(plan, dry_run=False, deleted=result.deleted))
+        click.echo(_push_summary(plan, dry_run=False, result=result))
 
 
-def _push_summary(plan: PushPlan, dry_run: bool, deleted: int | None = None) -> str:
+def _push_summary(plan: PushPlan, dry_run: bool, result: PushResult | None = None) -> str:
     """One line per deck: what the push did (or would do)."""
     from deckmark.sync.plan import Action
 
-    verbs = {
-        Action.ADD: "add",
-        Action.UPDATE: "update",
-        Action.MOVE: "move",
-        Action.DELETE: "delete",
-    }
-    parts = []
-    for action, verb in verbs.items():
-        n = deleted if action is Action.DELETE and deleted is not None else len(plan.of(action))
-        parts.append(f"{verb} {n}" if dry_run else f"{verb.rstrip('e')}ed {n}")
-    text = f"{plan.deck.name}: {'would ' if dry_run else ''}{', '.join(parts)}; "
-    text += f"{plan.unchanged} unchanged"
+    if result is None:
+        counts = [len(plan.of(a)) for a in (Action.ADD, Action.UPDATE, Action.MOVE, Action.DELETE)]
+    else:
+        counts = [result.added, result.updated, result.moved, result.deleted]
+    verbs = (
+        ("add", "update", "move", "delete") if dry_run else ("added", "updated", "moved", "deleted")
+    )
+    parts = ", ".join(f"{verb} {n}" for verb, n in zip(verbs, counts, strict=True))
+    text = f"{plan.deck.name}: {'would ' if dry_run else ''}{parts}; {plan.unchanged} unchanged"
+    if result is not None and result.relinked:
+        text += f", {result.relinked} imported earlier without a push marker updated and linked"
     if plan.of(Action.CONFLICT):
         text += f", {len(plan.of(Action.CONFLICT))} conflicts kept"
-    if plan.unlinked:
-        text += f"; {plan.unlinked} notes of deckmark's note types without a push marker left alone"
+    unlinked = plan.unlinked - (result.relinked if result else 0)
+    if unlinked > 0:
+        text += f"; {unlinked} notes of deckmark's note types without a push marker left alone"
     return text

@@ -28,6 +28,8 @@ class PushInterruptedError(DeckmarkError):
 class PushResult:
     deck: str
     added: int = 0
+    relinked: int = 0
+    """Of the notes imported, those that were already in Anki without a marker (older .apkg)."""
     updated: int = 0
     moved: int = 0
     deleted: int = 0
@@ -49,6 +51,7 @@ def apply_plan(
 ) -> PushResult:
     """Apply ``plan``; deletions only when ``delete`` is true."""
     done: list[str] = []
+    relinked: list[int] = []
     pending = [
         (action, len(plan.of(action)))
         for action in (Action.ADD, Action.UPDATE, Action.MOVE, Action.DELETE)
@@ -73,13 +76,14 @@ def apply_plan(
         done.append(f"{_verb(action)} {count}")
         pending.pop(0)
 
-    step(Action.ADD, lambda: _add(client, plan, now, source_link))
+    step(Action.ADD, lambda: relinked.append(_add(client, plan, now, source_link)))
     step(Action.UPDATE, lambda: _update(client, plan))
     step(Action.MOVE, lambda: _move(client, plan))
     step(Action.DELETE, lambda: _delete(client, plan))
     return PushResult(
         deck=plan.deck.name,
-        added=len(plan.of(Action.ADD)),
+        added=len(plan.of(Action.ADD)) - sum(relinked),
+        relinked=sum(relinked),
         updated=len(plan.of(Action.UPDATE)),
         moved=len(plan.of(Action.MOVE)),
         deleted=len(plan.of(Action.DELETE)) if delete else 0,
@@ -96,15 +100,18 @@ def _verb(action: Action) -> str:
     }.get(action, action.value)
 
 
-def _add(client: AnkiConnect, plan: PushPlan, now: int, source_link: str | None) -> None:
+def _add(client: AnkiConnect, plan: PushPlan, now: int, source_link: str | None) -> int:
+    """Import the new notes; how many of them were in Anki already (without a marker)."""
     cards = [change.card for change in plan.of(Action.ADD) if change.card is not None]
+    before = {note.note_id for note in read_anki_notes(client)}
     with tempfile.TemporaryDirectory(prefix="deckmark-push-") as tmp:
         path = Path(tmp) / f"{plan.deck.slug}.apkg"
         # The push time as the notes' mod: a note an older .apkg brought in without a marker
         # is updated in place (same GUID) rather than left stale.
         write_apkg(plan.deck, cards, path, source_link=source_link, note_mod=now)
         client.invoke("importPackage", path=str(path.resolve()))
-    present = {note.marker[0] for note in read_anki_notes(client) if note.marker}
+    after = read_anki_notes(client)
+    present = {note.marker[0]: note.note_id for note in after if note.marker}
     missing = [card for card in cards if card.guid not in present]
     if missing:
         raise AnkiConnectError(
@@ -112,6 +119,7 @@ def _add(client: AnkiConnect, plan: PushPlan, now: int, source_link: str | None)
             f"in the collection (first: {missing[0].source}); is the file {path.name} readable "
             "by Anki on this machine?"
         )
+    return sum(1 for card in cards if present[card.guid] in before)
 
 
 def _update(client: AnkiConnect, plan: PushPlan) -> None:
@@ -122,6 +130,8 @@ def _update(client: AnkiConnect, plan: PushPlan) -> None:
             )
         if change.tags:
             client.invoke("addTags", notes=[change.note_id], tags=" ".join(change.tags))
+        if change.stale_tags:
+            client.invoke("removeTags", notes=[change.note_id], tags=" ".join(change.stale_tags))
 
 
 def _move(client: AnkiConnect, plan: PushPlan) -> None:

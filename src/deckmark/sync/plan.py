@@ -82,7 +82,9 @@ class Change:
     fields: tuple[tuple[str, str], ...] = ()
     """For add and update: the note's fields as deckmark writes them."""
     tags: tuple[str, ...] = ()
-    """For update: tags deckmark's build gives the note that Anki's copy lacks."""
+    """For update: tags the build gives the note that Anki's copy lacks."""
+    stale_tags: tuple[str, ...] = ()
+    """For update: deckmark's tags (``deckmark::``, ``<deck>::``) the build no longer gives."""
     differs: tuple[str, ...] = ()
     """For update and conflict: the fields that differ between Anki and the build."""
     card_ids: tuple[int, ...] = ()
@@ -177,7 +179,7 @@ def plan_push(
             )
             continue
         (note,) = found
-        change = _compare(card, note, fields, label, force)
+        change = _compare(card, note, fields, label, force, deck.slug)
         if change is None:
             unchanged += 1
         else:
@@ -201,11 +203,18 @@ def _compare(
     fields: tuple[tuple[str, str], ...],
     label: str,
     force: bool,
+    slug: str,
 ) -> Change | None:
     """An update (or a conflict) when Anki's note differs from the build; None if it does not."""
     wanted = dict(fields)
     current = dict(note.fields)
-    missing_tags = tuple(t for t in card_tags(card) if t not in note.tags)
+    tags = card_tags(card)
+    missing_tags = tuple(t for t in tags if t not in note.tags)
+    # Tags in deckmark's namespaces are deckmark's to change; every other tag (the user's,
+    # Anki's leech and marked) stays.
+    stale_tags = tuple(
+        t for t in note.tags if t.startswith(("deckmark::", f"{slug}::")) and t not in tags
+    )
     if note.note_type != (CLOZE_MODEL_NAME if card.is_cloze else BASIC_MODEL_NAME):
         return Change(
             action=Action.CONFLICT,
@@ -220,7 +229,7 @@ def _compare(
     )
     marker = note.marker
     edited_in_anki = marker is not None and fields_digest(note.field_values) != marker[1]
-    if not differs and not missing_tags:
+    if not differs and not missing_tags and not stale_tags:
         # Same content; only a stale marker (e.g. the user undid an edit) needs rewriting.
         if marker is not None and marker[1] != fields_digest([v for _, v in fields]):
             return Change(
@@ -243,6 +252,7 @@ def _compare(
         note_id=note.note_id,
         fields=fields if differs else (),
         tags=missing_tags,
+        stale_tags=stale_tags,
         differs=differs,
     )
 
