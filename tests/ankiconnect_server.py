@@ -1,14 +1,16 @@
 """Run anki-connect-server's AnkiConnect API (what ``anki-connect-server api`` runs).
 
 Started by the ``ankiconnect`` fixture with the server's own Python (3.12+, see .ci/run);
-settings come from ANKICONNECT_* environment variables. One fix: anki-connect-server 0.5.0's
-importPackage passes a path where anki expects a request object and always fails. The
-AnkiConnect add-on runs ``anki.importing.AnkiPackageImporter(collection, path).run()``, which in
-anki 26 imports with merge_notetypes, with_scheduling and with_deck_configs set; this does the
-same through that very class, so the server imports packages as Anki with AnkiConnect does.
+settings come from ANKICONNECT_* environment variables. Two fixes, each making an
+action do what the AnkiConnect add-on does: 0.5.0's importPackage passes a path where anki
+expects a request object and always fails (the add-on runs
+``anki.importing.AnkiPackageImporter(collection, path).run()``, which in anki 26 imports with
+merge_notetypes, with_scheduling and with_deck_configs set; this calls that very class), and
+its updateModelTemplates writes each template given over every template of the note type.
 """
 
 import warnings
+from typing import Any
 
 from anki_connect_server.anki_wrapper import AnkiWrapper
 from anki_connect_server.api import run_server
@@ -23,7 +25,19 @@ def import_package(self: AnkiWrapper, path: str) -> bool:
     return True
 
 
+def update_model_templates(self: AnkiWrapper, model: dict[str, Any]) -> None:
+    # 0.5.0 writes every given template over all of the note type's templates; the add-on
+    # updates each template named in the request.
+    notetype = self.col.models.by_name(model["name"])
+    for template in notetype["tmpls"]:
+        update = model["templates"].get(template["name"], {})
+        template["qfmt"] = update.get("Front", template["qfmt"])
+        template["afmt"] = update.get("Back", template["afmt"])
+    self.col.models.update_dict(notetype)
+
+
 AnkiWrapper.import_package = import_package  # type: ignore[method-assign,assignment]
+AnkiWrapper.update_model_templates = update_model_templates  # type: ignore[method-assign]
 
 if __name__ == "__main__":
     run_server()

@@ -127,6 +127,22 @@ def unsafe_markup(field: str) -> list[str]:
     return parser.found
 
 
+def review_all(col: Any, deck_name: str) -> int:
+    """Answer every queued card once ("Good"); the number of cards answered."""
+    from anki.scheduler.v3 import CardAnswer
+
+    col.decks.select(col.decks.id_for_name(deck_name))
+    answered: set[int] = set()
+    while (queued := col.sched.get_queued_cards().cards) and queued[0].card.id not in answered:
+        card = col.get_card(queued[0].card.id)
+        card.start_timer()
+        col.sched.answer_card(
+            col.sched.build_answer(card=card, states=queued[0].states, rating=CardAnswer.GOOD)
+        )
+        answered.add(card.id)
+    return len(answered)
+
+
 ANKICONNECT_PYTHON_ENV = "DECKMARK_ANKICONNECT_PYTHON"
 ANKICONNECT_VENV = ROOT / ".venv-ankiconnect"
 

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from deckmark.cli import cli
-from deckmark.exporters.anki import read_marker
+from deckmark.exporters.anki import read_marker, strip_marker
 from deckmark.identity import load_lockfile
-from tests.conftest import AnkiConnectServer, import_apkg, read_notes
+from tests.conftest import AnkiConnectServer, import_apkg, read_notes, review_all
 
 
 def push(server: AnkiConnectServer, *args: str) -> Result:
@@ -354,3 +354,119 @@ def test_push_then_apkg_import__duplicates_nothing(
     assert log == {"new": 0, "updated": 0, "duplicate": 5, "conflicting": 0}
     assert after == before
     assert {n["notetype"] for n in after} == {"deckmark Basic", "deckmark Cloze"}
+
+
+def test_push__notes_from_an_apkg_without_markers__updated_in_place_and_linked(
+    deck: Path, ankiconnect: AnkiConnectServer
+) -> None:
+    """Users who imported an .apkg from before the push marker keep their notes and reviews."""
+    from anki.collection import Collection
+
+    apkg = build_apkg(deck)
+    ankiconnect.stop()
+    col = Collection(str(ankiconnect.collection))
+    try:
+        import_apkg(col, apkg)
+        # What an older deckmark's .apkg gave them: no marker, the package's mod times.
+        for nid, fields in col.db.all("select id, flds from notes"):
+            col.db.execute("update notes set flds = ? where id = ?", strip_marker(fields), nid)
+        reviewed = review_all(col, "Docker")
+        ids = sorted(col.find_notes(""))
+    finally:
+        col.close()
+    ankiconnect.start()
+    assert note_ids_by_guid(ankiconnect) == {}
+    reviews = review_counts(ankiconnect)
+
+    result = push(ankiconnect, "docker")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "Docker: added 0, updated 0, moved 0, deleted 0; 0 unchanged, "
+        "5 imported earlier without a push marker updated and linked\n"
+    )
+    assert sorted(note_ids_by_guid(ankiconnect).values()) == ids
+    assert reviewed == 5 and review_counts(ankiconnect) == reviews
+    assert "5 unchanged" in push(ankiconnect, "docker").stdout
+
+
+def test_push__request_fails_midway__says_what_was_done_and_a_rerun_finishes(
+    deck: Path, ankiconnect: AnkiConnectServer
+) -> None:
+    from deckmark.sync.apply import PushInterruptedError, apply_plan
+    from deckmark.sync.client import AnkiConnect
+    from deckmark.sync.push import prepare_push
+
+    assert push(ankiconnect, "docker").exit_code == 0
+    (deck / "notes.md").write_text(
+        NOTES.replace("for creating containers", "to create containers").replace(
+            "- Each instruction adds a layer.\n", "- `docker images` lists local images.\n"
+        ),
+        "utf-8",
+    )
+    client = AnkiConnect(ankiconnect.url)
+    prepared = prepare_push([Path("docker")], client)
+
+    def anki_quits(step: str) -> None:
+        if step == "update":
+            ankiconnect.stop()
+
+    with pytest.raises(PushInterruptedError) as raised:
+        apply_plan(client, prepared.plans[0], delete=True, now=prepared.now, on_step=anki_quits)
+
+    assert str(raised.value) == (
+        f"push of Docker stopped: cannot reach AnkiConnect at {client.url} (connection refused): "
+        "is Anki running with the AnkiConnect add-on? Install it in Anki: Tools > Add-ons > Get "
+        "Add-ons..., code 2055492159, then restart Anki. Done: added 1; not done: updated 1, "
+        "deleted 1. Run deckmark push again to finish (it never adds a note twice)"
+    )
+    ankiconnect.start()
+    rerun = push(ankiconnect, "docker", "--yes")
+    assert rerun.stdout == (
+        "delete   docker/notes.md:6: Each instruction adds {{c1::a layer}}.\n"
+        "Docker: added 0, updated 1, moved 0, deleted 1; 4 unchanged\n"
+    )
+    assert len(note_ids_by_guid(ankiconnect)) == 5
+
+
+def test_push__earlier_note_type_look__updated_unless_changed_in_anki(
+    deck: Path, ankiconnect: AnkiConnectServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deckmark.exporters import anki as exporter
+
+    assert push(ankiconnect, "docker").exit_code == 0
+    # A later deckmark version: new templates and CSS, the current look listed as earlier.
+    earlier = {exporter.look_digest(look) for look in exporter.note_type_looks().values()}
+    monkeypatch.setattr(exporter, "EARLIER_LOOKS", frozenset(earlier))
+    monkeypatch.setattr(exporter, "_CSS", exporter._CSS + ".new-look { color: red; }\n")
+    monkeypatch.setattr(exporter, "_FRONT", exporter._FRONT + "<!-- v2 -->")
+
+    result = push(ankiconnect, "docker")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(
+        "Docker: updated note types deckmark Basic, deckmark Cloze\n"
+    ), result.stderr
+    assert "5 unchanged" in result.stdout and result.stderr == ""
+    basic = ankiconnect.invoke("modelTemplates", modelName="deckmark Basic")
+    assert basic["Forward"]["Front"].endswith("<!-- v2 -->")
+    assert basic["Reverse"]["Front"] == exporter._REVERSE_FRONT
+    for name in ("deckmark Basic", "deckmark Cloze"):
+        assert ".new-look" in ankiconnect.invoke("modelStyling", modelName=name)["css"]
+    assert "updated note types" not in push(ankiconnect, "docker").stdout
+    # The user restyles a note type in Anki: the next version's look does not overwrite it.
+    mine = ankiconnect.invoke("modelStyling", modelName="deckmark Basic")["css"] + "/* mine */"
+    ankiconnect.invoke("updateModelStyling", model={"name": "deckmark Basic", "css": mine})
+    earlier = {exporter.look_digest(look) for look in exporter.note_type_looks().values()}
+    monkeypatch.setattr(exporter, "EARLIER_LOOKS", frozenset(earlier))
+    monkeypatch.setattr(exporter, "_CSS", exporter._CSS + ".newer-look { color: blue; }\n")
+
+    again = push(ankiconnect, "docker")
+
+    assert again.stdout.startswith("Docker: updated note types deckmark Cloze\n")
+    assert again.stderr == (
+        "warning: note type 'deckmark Basic': templates or styling changed in Anki; kept them "
+        "(this deckmark version's look is not applied)\n"
+    )
+    assert ankiconnect.invoke("modelStyling", modelName="deckmark Basic")["css"] == mine
+    assert ".newer-look" in ankiconnect.invoke("modelStyling", modelName="deckmark Cloze")["css"]

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from deckmark.build import build
 from deckmark.cli import cli
-from tests.conftest import import_apkg
+from tests.conftest import import_apkg, review_all
 
 T0 = 1_750_000_000
 T1 = T0 + 86_400
@@ -71,22 +71,6 @@ def notes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def col(collection: Any) -> Any:
     """The fresh Anki collection from conftest, under a short name."""
     return collection
-
-
-def review_all(col: Any, deck_name: str) -> int:
-    """Answer every queued card once ("Good"); the number of cards answered."""
-    from anki.scheduler.v3 import CardAnswer
-
-    col.decks.select(col.decks.id_for_name(deck_name))
-    answered: set[int] = set()
-    while (queued := col.sched.get_queued_cards().cards) and queued[0].card.id not in answered:
-        card = col.get_card(queued[0].card.id)
-        card.start_timer()
-        col.sched.answer_card(
-            col.sched.build_answer(card=card, states=queued[0].states, rating=CardAnswer.GOOD)
-        )
-        answered.add(card.id)
-    return len(answered)
 
 
 def notes_by_guid(col: Any) -> dict[str, tuple[int, list[int], list[str]]]:

@@ -250,6 +250,14 @@ def push(
             result = apply_plan(
                 client, plan, delete=delete, now=prepared.now, source_link=config.source_link
             )
+        if plan.stale_note_types:
+            click.echo(f"{plan.deck.name}: updated note types {', '.join(plan.stale_note_types)}")
+        for name in plan.restyled_note_types:
+            click.echo(
+                f"warning: note type {name!r}: templates or styling changed in Anki; kept them "
+                "(this deckmark version's look is not applied)",
+                err=True,
+            )
         if result.deletions_skipped:
             click.echo(
                 f"warning: {plan.deck.name}: {result.deletions_skipped} notes not deleted "

@@ -173,6 +173,35 @@ def _cloze_model() -> genanki.Model:
     )
 
 
+NoteTypeLook = tuple[dict[str, tuple[str, str]], str]
+"""A note type's templates (name → (front, back)) and CSS."""
+
+
+EARLIER_LOOKS: frozenset[str] = frozenset()
+"""look_digest() of every earlier version's note types. Push updates a note type in Anki only
+from one of these (or it is the user's own change, kept); add the old digests when you change
+the templates or the CSS."""
+
+
+def is_earlier_look(look: NoteTypeLook) -> bool:
+    """Whether ``look`` is an earlier deckmark version's (not one changed in Anki)."""
+    return look_digest(look) in EARLIER_LOOKS
+
+
+def look_digest(look: NoteTypeLook) -> str:
+    templates, css = look
+    text = "\x1f".join([css, *(f"{n}\x1e{q}\x1e{a}" for n, (q, a) in sorted(templates.items()))])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def note_type_looks() -> dict[str, NoteTypeLook]:
+    """What each of deckmark's note types looks like in this version, by note type name."""
+    return {
+        model.name: ({t["name"]: (t["qfmt"], t["afmt"]) for t in model.templates}, model.css)
+        for model in (_basic_model(), _cloze_model())
+    }
+
+
 def deck_id(name: str) -> int:
     """A stable id per full deck name (never 1, which Anki's importer skips)."""
     digest = hashlib.sha256(f"deckmark deck {name}".encode()).digest()

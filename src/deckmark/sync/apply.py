@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deckmark.errors import DeckmarkError
-from deckmark.exporters.anki import write_apkg
+from deckmark.exporters.anki import note_type_looks, write_apkg
+from deckmark.model import Card
 from deckmark.sync.client import AnkiConnect, AnkiConnectError
 from deckmark.sync.plan import Action, PushPlan, read_anki_notes
 
@@ -50,36 +51,44 @@ def apply_plan(
     on_step: Step | None = None,
 ) -> PushResult:
     """Apply ``plan``; deletions only when ``delete`` is true."""
-    done: list[str] = []
     relinked: list[int] = []
-    pending = [
-        (action, len(plan.of(action)))
-        for action in (Action.ADD, Action.UPDATE, Action.MOVE, Action.DELETE)
-        if plan.of(action) and (delete or action is not Action.DELETE)
+    steps: list[tuple[str, int, Callable[[], None]]] = [
+        (
+            "note types",
+            len(plan.stale_note_types),
+            lambda: _refresh_note_types(client, plan),
+        ),
+        (
+            Action.ADD.value,
+            len(plan.of(Action.ADD)),
+            lambda: relinked.append(_add(client, plan, now, source_link)),
+        ),
+        (Action.UPDATE.value, len(plan.of(Action.UPDATE)), lambda: _update(client, plan)),
+        (Action.MOVE.value, len(plan.of(Action.MOVE)), lambda: _move(client, plan)),
+        (
+            Action.DELETE.value,
+            len(plan.of(Action.DELETE)) if delete else 0,
+            lambda: _delete(client, plan),
+        ),
     ]
-
-    def step(action: Action, run: Callable[[], None]) -> None:
-        count = len(plan.of(action))
-        if not count or (action is Action.DELETE and not delete):
-            return
+    pending = [(name, count) for name, count, _ in steps if count]
+    done: list[str] = []
+    for name, count, run in steps:
+        if not count:
+            continue
         if on_step:
-            on_step(action.value)
+            on_step(name)
         try:
             run()
         except AnkiConnectError as e:
-            not_done = ", ".join(f"{_verb(a)} {n}" for a, n in pending)
-            did = ", ".join(done) or "nothing"
+            not_done = ", ".join(_did(n, c) for n, c in pending)
             raise PushInterruptedError(
-                f"push of {plan.deck.name} stopped: {e}. Done: {did}; not done: {not_done}. "
-                "Run deckmark push again to finish (it never adds a note twice)"
+                f"push of {plan.deck.name} stopped: {e}. Done: {', '.join(done) or 'nothing'}; "
+                f"not done: {not_done}. Run deckmark push again to finish (it never adds a note "
+                "twice)"
             ) from e
-        done.append(f"{_verb(action)} {count}")
+        done.append(_did(name, count))
         pending.pop(0)
-
-    step(Action.ADD, lambda: relinked.append(_add(client, plan, now, source_link)))
-    step(Action.UPDATE, lambda: _update(client, plan))
-    step(Action.MOVE, lambda: _move(client, plan))
-    step(Action.DELETE, lambda: _delete(client, plan))
     return PushResult(
         deck=plan.deck.name,
         added=len(plan.of(Action.ADD)) - sum(relinked),
@@ -91,33 +100,55 @@ def apply_plan(
     )
 
 
-def _verb(action: Action) -> str:
-    return {
-        Action.ADD: "added",
-        Action.UPDATE: "updated",
-        Action.MOVE: "moved",
-        Action.DELETE: "deleted",
-    }.get(action, action.value)
+def _did(step: str, count: int) -> str:
+    if step == "note types":
+        return f"note types updated {count}"
+    return f"{step.rstrip('e')}ed {count}"
+
+
+def _refresh_note_types(client: AnkiConnect, plan: PushPlan) -> None:
+    """Give note types that have an earlier deckmark version's look this version's."""
+    looks = note_type_looks()
+    for name in plan.stale_note_types:
+        templates, css = looks[name]
+        client.invoke(
+            "updateModelTemplates",
+            model={
+                "name": name,
+                "templates": {t: {"Front": q, "Back": a} for t, (q, a) in templates.items()},
+            },
+        )
+        client.invoke("updateModelStyling", model={"name": name, "css": css})
+
+
+def _import(
+    client: AnkiConnect,
+    plan: PushPlan,
+    cards: list[Card],
+    source_link: str | None,
+    note_mod: int | None,
+) -> None:
+    with tempfile.TemporaryDirectory(prefix="deckmark-push-") as tmp:
+        path = Path(tmp) / f"{plan.deck.slug}.apkg"
+        write_apkg(plan.deck, cards, path, source_link=source_link, note_mod=note_mod)
+        client.invoke("importPackage", path=str(path.resolve()))
 
 
 def _add(client: AnkiConnect, plan: PushPlan, now: int, source_link: str | None) -> int:
     """Import the new notes; how many of them were in Anki already (without a marker)."""
     cards = [change.card for change in plan.of(Action.ADD) if change.card is not None]
     before = {note.note_id for note in read_anki_notes(client)}
-    with tempfile.TemporaryDirectory(prefix="deckmark-push-") as tmp:
-        path = Path(tmp) / f"{plan.deck.slug}.apkg"
-        # The push time as the notes' mod: a note an older .apkg brought in without a marker
-        # is updated in place (same GUID) rather than left stale.
-        write_apkg(plan.deck, cards, path, source_link=source_link, note_mod=now)
-        client.invoke("importPackage", path=str(path.resolve()))
+    # The push time as the notes' mod: a note an older .apkg brought in without a marker is
+    # updated in place (same GUID) rather than left stale.
+    _import(client, plan, cards, source_link, note_mod=now)
     after = read_anki_notes(client)
     present = {note.marker[0]: note.note_id for note in after if note.marker}
     missing = [card for card in cards if card.guid not in present]
     if missing:
         raise AnkiConnectError(
-            f"Anki imported the package, but {len(missing)} of its {len(cards)} notes are not "
-            f"in the collection (first: {missing[0].source}); is the file {path.name} readable "
-            "by Anki on this machine?"
+            f"Anki took the package but not {len(missing)} of its {len(cards)} notes (first: "
+            f"{missing[0].source}): either Anki cannot read files in this machine's temporary "
+            "folder, or it has these notes without deckmark's marker, edited this very second"
         )
     return sum(1 for card in cards if present[card.guid] in before)
 

@@ -17,11 +17,14 @@ from enum import StrEnum
 from deckmark.exporters.anki import (
     BASIC_MODEL_NAME,
     CLOZE_MODEL_NAME,
+    NoteTypeLook,
     card_fields,
     card_tags,
     deck_name,
     field_names,
     fields_digest,
+    is_earlier_look,
+    note_type_looks,
     read_marker,
     strip_marker,
 )
@@ -102,9 +105,27 @@ class PushPlan:
     """Notes already as built."""
     unlinked: int
     """Notes of deckmark's note types in this deck without a marker (older imports, hand-made)."""
+    in_sync: tuple[Card, ...] = ()
+    """Cards whose notes in Anki are exactly as built."""
+    stale_note_types: tuple[str, ...] = ()
+    """deckmark's note types that still have an earlier version's templates and CSS."""
+    restyled_note_types: tuple[str, ...] = ()
+    """deckmark's note types whose templates or CSS were changed in Anki: kept as they are."""
 
     def of(self, action: Action) -> tuple[Change, ...]:
         return tuple(c for c in self.changes if c.action is action)
+
+
+def read_note_type_looks(client: AnkiConnect) -> dict[str, NoteTypeLook]:
+    """deckmark's note types as Anki has them (templates and CSS), by name."""
+    present = set(client.invoke("modelNames"))
+    looks: dict[str, NoteTypeLook] = {}
+    for name in note_type_looks():
+        if name in present:
+            templates = client.invoke("modelTemplates", modelName=name)
+            css = client.invoke("modelStyling", modelName=name)["css"]
+            looks[name] = ({t: (v["Front"], v["Back"]) for t, v in templates.items()}, css)
+    return looks
 
 
 def read_anki_notes(client: AnkiConnect) -> list[AnkiNote]:
@@ -143,6 +164,7 @@ def describe(card: Card) -> str:
 def plan_push(
     deck: Deck,
     anki_notes: Sequence[AnkiNote],
+    anki_looks: dict[str, NoteTypeLook] | None = None,
     *,
     force: bool = False,
     source_link: str | None = None,
@@ -153,7 +175,7 @@ def plan_push(
         if note.marker:
             by_guid.setdefault(note.marker[0], []).append(note)
     changes: list[Change] = []
-    unchanged = 0
+    in_sync: list[Card] = []
     built_guids = set()
     for card in deck.cards:
         built_guids.add(card.guid)
@@ -181,7 +203,7 @@ def plan_push(
         (note,) = found
         change = _compare(card, note, fields, label, force, deck.slug)
         if change is None:
-            unchanged += 1
+            in_sync.append(card)
         else:
             changes.append(change)
         move = _move(card, note, target, label, deck.name)
@@ -194,7 +216,21 @@ def plan_push(
                 Change(action=Action.DELETE, label=_note_label(note), note_id=note.note_id)
             )
     unlinked = sum(1 for note in anki_notes if not note.marker and note.in_deck(deck.name))
-    return PushPlan(deck=deck, changes=tuple(changes), unchanged=unchanged, unlinked=unlinked)
+    differ = [
+        name
+        for name, look in note_type_looks().items()
+        if anki_looks and name in anki_looks and anki_looks[name] != look
+    ]
+    stale = tuple(n for n in differ if anki_looks and is_earlier_look(anki_looks[n]))
+    return PushPlan(
+        deck=deck,
+        changes=tuple(changes),
+        unchanged=len(in_sync),
+        unlinked=unlinked,
+        in_sync=tuple(in_sync),
+        stale_note_types=stale,
+        restyled_note_types=tuple(n for n in differ if n not in stale),
+    )
 
 
 def _compare(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from deckmark.model import Diagnostic
 from deckmark.sync.client import AnkiConnect
-from deckmark.sync.plan import PushPlan, plan_push, read_anki_notes
+from deckmark.sync.plan import PushPlan, plan_push, read_anki_notes, read_note_type_looks
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,8 +38,9 @@ def prepare_push(
     else:
         decks = list(build(paths, Path("build"), [], now=now).decks)
     anki_notes = read_anki_notes(client)
+    looks = read_note_type_looks(client)
     plans = tuple(
-        plan_push(deck, anki_notes, force=force, source_link=source_link) for deck in decks
+        plan_push(deck, anki_notes, looks, force=force, source_link=source_link) for deck in decks
     )
     warnings = tuple(w for deck in decks for w in deck.warnings)
     return PreparedPush(client=client, plans=plans, warnings=warnings, now=now)
