@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -470,3 +471,56 @@ def test_push__earlier_note_type_look__updated_unless_changed_in_anki(
     )
     assert ankiconnect.invoke("modelStyling", modelName="deckmark Basic")["css"] == mine
     assert ".newer-look" in ankiconnect.invoke("modelStyling", modelName="deckmark Cloze")["css"]
+
+
+CARD_FILE = """\
+---
+kind: cards
+subdeck: Commands
+---
+
+# How do you follow a container's logs?
+<!-- id: logs-follow -->
+
+`docker logs -f web`
+"""
+
+
+def test_push__subdeck_changed__moves_the_card_and_keeps_its_reviews(
+    deck: Path, ankiconnect: AnkiConnectServer
+) -> None:
+    (deck / "cards.md").write_text(CARD_FILE, "utf-8")
+    assert push(ankiconnect, "docker").exit_code == 0
+    (card,) = ankiconnect.invoke("findCards", query='"deck:Docker::Commands"')
+    assert ankiconnect.invoke("answerCards", answers=[{"cardId": card, "ease": 3}]) == [True]
+    (deck / "cards.md").write_text(CARD_FILE.replace("subdeck: Commands", "subdeck: CLI"), "utf-8")
+
+    dry = push(ankiconnect, "docker", "--dry-run")
+    result = push(ankiconnect, "docker")
+
+    assert (
+        "move     docker/cards.md:6: How do you follow a container's logs? "
+        "(from Docker::Commands to Docker::CLI)\n"
+    ) in dry.stdout
+    assert "moved 1" in result.stdout, result.output
+    assert ankiconnect.invoke("findCards", query='"deck:Docker::CLI"') == [card]
+    assert len(ankiconnect.invoke("getReviewsOfCards", cards=[card])[str(card)]) == 1
+
+
+def test_push__source_link_from_config__links_each_card_to_its_line(
+    deck: Path, ankiconnect: AnkiConnectServer
+) -> None:
+    config = Path(os.environ["DECKMARK_CONFIG"])
+    config.write_text('source_link = "vscode://file/{path}:{line}"\n', "utf-8")
+
+    assert push(ankiconnect, "docker").exit_code == 0
+
+    source = strip_marker(_field(image_note(ankiconnect), "Source"))
+    path = (deck / "notes.md").resolve().as_posix()
+    assert source == f'<a class="source-link" href="vscode://file/{path}:4">docker/notes.md:4</a>'
+    # The option wins over the config file; the links change, so every note is updated.
+    obsidian = "obsidian://open?vault={vault}&file={file}"
+    result = push(ankiconnect, "docker", "--source-link", obsidian)
+    assert "updated 5" in result.stdout
+    source = strip_marker(_field(image_note(ankiconnect), "Source"))
+    assert 'href="obsidian://open?vault=docker&amp;file=notes.md"' in source

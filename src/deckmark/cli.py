@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,14 +12,27 @@ import click
 from deckmark import __version__
 from deckmark.errors import DeckmarkError, InputError
 from deckmark.model import Diagnostic
+from deckmark.output import display_path
 from deckmark.report import terminal_text
 
 if TYPE_CHECKING:
     from deckmark.sync.apply import PushResult
+    from deckmark.sync.client import AnkiConnect
     from deckmark.sync.plan import PushPlan
 
 PATHS = click.argument(
     "paths", nargs=-1, type=click.Path(path_type=Path, exists=False, dir_okay=True)
+)
+SOURCE_LINK = click.option(
+    "--source-link",
+    metavar="TEMPLATE",
+    help="Make each card's source line a link, e.g. 'vscode://file/{path}:{line}' or "
+    "'obsidian://open?vault={vault}&file={file}'. Default: the config file's source_link.",
+)
+
+
+WATCH = click.option(
+    "--watch", is_flag=True, help="Keep running: redo it for each deck whose notes change."
 )
 
 
@@ -29,8 +42,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except InputError as e:
-        for problem in e.problems:
-            _echo(f"error: {problem}", err=True)
+        _echo_error(e)
         raise SystemExit(1) from e
     except DeckmarkError as e:
         raise click.ClickException(terminal_text(str(e))) from e
@@ -39,6 +51,35 @@ def user_errors() -> Iterator[None]:
 def _echo(text: str, *, err: bool = False, nl: bool = True) -> None:
     """Every line that can hold the user's text goes out through here: controls escaped."""
     click.echo(terminal_text(text), err=err, nl=nl)
+
+
+def _echo_error(e: DeckmarkError) -> None:
+    """An error as one line per problem (what user_errors prints, and watch mode goes on)."""
+    for problem in e.problems if isinstance(e, InputError) else (f"Error: {e}",):
+        _echo(problem if problem.startswith("Error: ") else f"error: {problem}", err=True)
+
+
+def _watch(paths: tuple[Path, ...], run: Callable[[list[Path]], None]) -> None:
+    from deckmark.sync.watch import watch
+
+    def ready(folders: list[Path]) -> None:
+        shown = ", ".join(display_path(f) for f in folders)
+        _echo(f"watching {shown} (Ctrl-C to stop)", err=True)
+
+    with user_errors():
+        watch(list(paths), run, _echo_error, on_ready=ready)
+    click.echo("stopped watching", err=True)
+
+
+def _source_link(option: str | None) -> str | None:
+    """The link template: the option, else the config file's (checked either way)."""
+    from deckmark.config import load_config
+    from deckmark.render.source_link import check_template
+
+    template = option or load_config().source_link
+    if template:
+        check_template(template)
+    return template
 
 
 def _echo_warnings(warnings: Iterable[Diagnostic]) -> None:
@@ -98,6 +139,8 @@ def _format_choice() -> click.Choice[str]:
     help="How the card sheets are flipped; 'none' writes fronts and backs separately.",
 )
 @click.option("--strict", is_flag=True, help="Write nothing and exit 1 if there are warnings.")
+@SOURCE_LINK
+@WATCH
 def build(
     paths: tuple[Path, ...],
     out_dir: Path,
@@ -105,6 +148,8 @@ def build(
     paper: str,
     duplex: str,
     strict: bool,
+    source_link: str | None,
+    watch: bool,
 ) -> None:
     """Build decks from PATHS (deck folders or Markdown files); none means every deck in cards/.
 
@@ -114,30 +159,40 @@ def build(
       deckmark build my-notes.md -o out   # writes out/my-notes.apkg
       deckmark build cards/docker -f apkg
       deckmark build --strict cards/docker  # no warnings or no build (CI)
+      deckmark build cards/docker --watch   # rebuild on every save
     """
     from deckmark.build import anki_card_count, kind_counts
     from deckmark.build import build as run_build
     from deckmark.exporters import DEFAULT_FORMATS, ExportOptions
 
     with user_errors():
-        result = run_build(
-            list(paths),
-            out_dir,
-            list(formats or DEFAULT_FORMATS),
-            ExportOptions(paper=paper, duplex=duplex),  # type: ignore[arg-type]
-            strict=strict,
+        options = ExportOptions(
+            paper=paper,  # type: ignore[arg-type]
+            duplex=duplex,  # type: ignore[arg-type]
+            source_link=_source_link(source_link),
         )
-    _echo_warnings(result.warnings)
-    for path in result.outputs:
-        _echo(f"wrote {path.as_posix()}")
-    cards = [card for deck in result.decks for card in deck.cards]
-    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(kind_counts(cards).items()))
-    deck_word = "deck" if len(result.decks) == 1 else "decks"
-    click.echo(
-        f"{len(result.decks)} {deck_word}, {len(cards)} notes "
-        f"({sum(map(anki_card_count, cards))} Anki cards: {kinds}), "
-        f"{len(result.warnings)} warnings"
-    )
+
+    def run(deck_paths: list[Path]) -> None:
+        result = run_build(
+            deck_paths, out_dir, list(formats or DEFAULT_FORMATS), options, strict=strict
+        )
+        _echo_warnings(result.warnings)
+        for path in result.outputs:
+            _echo(f"wrote {path.as_posix()}")
+        cards = [card for deck in result.decks for card in deck.cards]
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(kind_counts(cards).items()))
+        deck_word = "deck" if len(result.decks) == 1 else "decks"
+        click.echo(
+            f"{len(result.decks)} {deck_word}, {len(cards)} notes "
+            f"({sum(map(anki_card_count, cards))} Anki cards: {kinds}), "
+            f"{len(result.warnings)} warnings"
+        )
+
+    if watch:
+        _watch(paths, run)
+    else:
+        with user_errors():
+            run(list(paths))
 
 
 @cli.command()
@@ -198,8 +253,17 @@ def diff(paths: tuple[Path, ...]) -> None:
 @click.option("--dry-run", is_flag=True, help="Show what the push would do; change nothing.")
 @click.option("--yes", "-y", is_flag=True, help="Delete removed cards' notes without asking.")
 @click.option("--force", is_flag=True, help="Overwrite notes that were edited in Anki.")
+@SOURCE_LINK
+@WATCH
 def push(
-    paths: tuple[Path, ...], url: str | None, key: str | None, dry_run: bool, yes: bool, force: bool
+    paths: tuple[Path, ...],
+    url: str | None,
+    key: str | None,
+    dry_run: bool,
+    yes: bool,
+    force: bool,
+    source_link: str | None,
+    watch: bool,
 ) -> None:
     """Sync decks into a running Anki through AnkiConnect: add, update, move, delete notes.
 
@@ -209,62 +273,81 @@ def push(
     Examples:
       deckmark push cards/docker --dry-run
       deckmark push cards/docker --yes
+      deckmark push cards/docker --watch  # push on every save
     """
-    import sys
-
     from deckmark.config import load_config
-    from deckmark.sync.apply import apply_plan
     from deckmark.sync.client import DEFAULT_URL, AnkiConnect
-    from deckmark.sync.plan import Action
-    from deckmark.sync.push import prepare_push
 
     with user_errors():
         config = load_config()
-        client = AnkiConnect(url or config.anki_url or DEFAULT_URL, key or config.anki_key)
-        prepared = prepare_push(
-            list(paths), client, force=force, dry_run=dry_run, source_link=config.source_link
-        )
+        link = _source_link(source_link)
+    client = AnkiConnect(url or config.anki_url or DEFAULT_URL, key or config.anki_key)
+
+    def run(deck_paths: list[Path]) -> None:
+        _push_once(client, deck_paths, dry_run=dry_run, yes=yes, force=force, source_link=link)
+
+    if watch:
+        _watch(paths, run)
+    else:
+        with user_errors():
+            run(list(paths))
+
+
+def _push_once(
+    client: AnkiConnect,
+    paths: list[Path],
+    *,
+    dry_run: bool,
+    yes: bool,
+    force: bool,
+    source_link: str | None,
+) -> None:
+    """One push: plan, show, confirm deletions, apply; DeckmarkErrors pass up."""
+    import sys
+
+    from deckmark.sync.apply import apply_plan
+    from deckmark.sync.plan import Action
+    from deckmark.sync.push import prepare_push
+
+    prepared = prepare_push(paths, client, force=force, dry_run=dry_run, source_link=source_link)
     _echo_warnings(prepared.warnings)
     for plan in prepared.plans:
         for change in plan.of(Action.CONFLICT):
             differs = f" (differs: {', '.join(change.differs)})" if change.differs else ""
-            click.echo(
+            _echo(
                 f"conflict: {change.label}: {change.detail}{differs}; kept Anki's version, "
                 "--force overwrites",
                 err=True,
             )
-        if dry_run:
-            for action in (Action.ADD, Action.UPDATE, Action.MOVE, Action.DELETE):
-                for change in plan.of(action):
-                    where = f" (from {change.detail} to {change.deck})" if change.detail else ""
-                    click.echo(f"{action.value:8} {change.label}{where}")
-            click.echo(_push_summary(plan, dry_run=True))
-            continue
-        deletions = plan.of(Action.DELETE)
-        for change in deletions:
-            click.echo(f"delete   {change.label}")
-        delete = yes
-        if deletions and not yes and sys.stdin.isatty():
-            delete = click.confirm(f"Delete these {len(deletions)} notes from Anki?", err=True)
-        with user_errors():
-            result = apply_plan(
-                client, plan, delete=delete, now=prepared.now, source_link=config.source_link
-            )
-        if plan.stale_note_types:
-            click.echo(f"{plan.deck.name}: updated note types {', '.join(plan.stale_note_types)}")
         for name in plan.restyled_note_types:
             click.echo(
                 f"warning: note type {name!r}: templates or styling changed in Anki; kept them "
                 "(this deckmark version's look is not applied)",
                 err=True,
             )
+        if dry_run:
+            for action in (Action.ADD, Action.UPDATE, Action.MOVE, Action.DELETE):
+                for change in plan.of(action):
+                    where = f" (from {change.detail} to {change.deck})" if change.detail else ""
+                    _echo(f"{action.value:8} {change.label}{where}")
+            _echo(_push_summary(plan, dry_run=True))
+            continue
+        deletions = plan.of(Action.DELETE)
+        for change in deletions:
+            _echo(f"delete   {change.label}")
+        delete = yes
+        if deletions and not yes and sys.stdin.isatty():
+            delete = click.confirm(f"Delete these {len(deletions)} notes from Anki?", err=True)
+        result = apply_plan(client, plan, delete=delete, now=prepared.now, source_link=source_link)
+        if plan.stale_note_types:
+            click.echo(f"{plan.deck.name}: updated note types {', '.join(plan.stale_note_types)}")
         if result.deletions_skipped:
             click.echo(
                 f"warning: {plan.deck.name}: {result.deletions_skipped} notes not deleted "
                 "(rerun with --yes to delete them)",
                 err=True,
             )
-        click.echo(_push_summary(plan, dry_run=False, result=result))
+        _echo(_push_summary(plan, dry_run=False, result=result))
 
 
 def _push_summary(plan: PushPlan, dry_run: bool, result: PushResult | None = None) -> str:
