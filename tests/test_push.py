@@ -61,6 +61,12 @@ NOTES = """\
 """
 
 
+REWORDED_AND_REPLACED = NOTES.replace("for creating containers", "to create containers").replace(
+    "- Each instruction adds a layer.\n", "- `docker images` lists local images.\n"
+)
+"""NOTES with one answer reworded and one bullet replaced by another."""
+
+
 def test_first_push__adds_every_note_with_its_guid(
     deck: Path, ankiconnect: AnkiConnectServer
 ) -> None:
@@ -269,12 +275,7 @@ def test_push__dry_run__lists_changes_and_changes_nothing(
     deck: Path, ankiconnect: AnkiConnectServer
 ) -> None:
     assert push(ankiconnect, "docker").exit_code == 0
-    (deck / "notes.md").write_text(
-        NOTES.replace("for creating containers", "to create containers").replace(
-            "- Each instruction adds a layer.\n", "- `docker images` lists local images.\n"
-        ),
-        "utf-8",
-    )
+    (deck / "notes.md").write_text(REWORDED_AND_REPLACED, "utf-8")
     lockfile = (deck / "deckmark.lock").read_bytes()
     before = anki_notes(ankiconnect)
 
@@ -399,12 +400,7 @@ def test_push__request_fails_midway__says_what_was_done_and_a_rerun_finishes(
     from deckmark.sync.push import prepare_push
 
     assert push(ankiconnect, "docker").exit_code == 0
-    (deck / "notes.md").write_text(
-        NOTES.replace("for creating containers", "to create containers").replace(
-            "- Each instruction adds a layer.\n", "- `docker images` lists local images.\n"
-        ),
-        "utf-8",
-    )
+    (deck / "notes.md").write_text(REWORDED_AND_REPLACED, "utf-8")
     client = AnkiConnect(ankiconnect.url)
     prepared = prepare_push([Path("docker")], client)
 
