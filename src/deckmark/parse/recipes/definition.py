@@ -53,9 +53,14 @@ def from_sentence(
     if state.defined:
         return False
     state.defined = True
-    answer = ph.definition_answer(sentence, state.subject.name) if out.notes.english else None
+    if out.notes.english:
+        answer = ph.definition_answer(sentence, state.subject.name)
+    elif out.notes.language in ("zh", "ja") and sentence.startswith(f"{state.subject.name}是"):
+        answer = sentence[len(state.subject.name) + 1 :].rstrip("。")  # "进程是程序的..."
+    else:
+        answer = None
     if answer:
-        out.add(CardKind.DEFINITION, state.subject.what_is(), answer, source)
+        out.add(CardKind.DEFINITION, ask_what_is(out, state.subject), answer, source)
         state.about_subject = True
         return True
     return False

@@ -79,6 +79,10 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     if cloze is None:
         clause = ph.split_clause(sentence) if not has_braces(sentence) else None
         reason = "no clear deletion" if clause is None else vague_deletion(clause)
+        if clause is not None and reason and (head := ph.object_head(clause.tail)):
+            # "finds {{c1::shortest paths}} from one source ...": the object, not the tail.
+            clause = ph.Clause(clause.subject, clause.verb, head[0], head[1] + clause.trailer)
+            reason = vague_deletion(clause)
         if clause is not None and not reason:
             cloze = clause_cloze(clause)
         else:

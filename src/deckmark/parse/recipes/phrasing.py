@@ -207,6 +207,7 @@ _VERBS = {
     "clone",
     "fork",
     "traverse",
+    "serve",
     "retrieve",
     "establish",
     "iterate",
@@ -476,6 +477,10 @@ _DESCRIBING = re.compile(
 )
 
 
+_PASSIVE = re.compile(r"^(?:\w+ed|made|built|written|known|given|shown|kept|held|run)\b", re.I)
+"""'is divided into ...', 'is made of ...': a passive verb, not a definition."""
+
+
 def definition_answer(sentence: str, subject_name: str) -> str | None:
     """The answer of "What is X?" if ``sentence`` defines X, else None.
 
@@ -486,7 +491,7 @@ def definition_answer(sentence: str, subject_name: str) -> str | None:
     if end is None:
         return None
     rest = sentence[end:].strip()
-    if defining := _DEFINING.match(rest):
+    if (defining := _DEFINING.match(rest)) and not _PASSIVE.match(defining.group(2)):
         return capitalise(defining.group(2).strip())
     if _DESCRIBING.match(rest):
         return capitalise(rest)
@@ -567,6 +572,28 @@ def split_clause(sentence: str) -> Clause | None:
         if len(words(tail)) < 1:
             return None
         return Clause(subject=subject, verb=verb, tail=tail, trailer=trailer)
+    return None
+
+
+_HEAD_END = re.compile(
+    r"\s+(?=(?:that|which|who|where|from|in|on|at|for|with|without|by|into|to|across|over)\s)"
+)
+
+
+def object_head(tail: str) -> tuple[str, str] | None:
+    """The object's head noun phrase and the rest: "shortest paths" | " from one source ...".
+
+    None when the tail has no such cut or the head would be longer than a short phrase.
+    """
+    masked = mask_math(tail)
+    for cut in _HEAD_END.finditer(masked):
+        head = tail[: cut.start()]
+        if "`" in head or head.count("(") != head.count(")"):
+            return None
+        # "a protocol" alone says too little to be the one answer.
+        if 1 <= len(words(head)) <= 5 and not re.fullmatch(r"(?:a|an|the)\s+\S+", head, re.I):
+            return head, tail[cut.start() :]
+        return None
     return None
 
 
@@ -724,6 +751,11 @@ def strip_end_punctuation(text: str) -> str:
 def is_question_text(text: str) -> bool:
     """Ends with a question mark, in any script ("?" or the full-width "？")."""
     return text.rstrip().rstrip(":：").rstrip().endswith(("?", "？"))
+
+
+def is_list_label(text: str) -> bool:
+    """ "It contains:" or a question ("操作系统主要有哪些功能？") standing over a list."""
+    return bool(LIST_LABEL_RE.match(text)) or is_question_text(text)
 
 
 def reads_as_noun_phrase(label: str) -> bool:

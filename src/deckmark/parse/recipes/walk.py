@@ -23,13 +23,12 @@ def blocks(out: SectionCards, section_blocks: list[Block], state: TopicState) ->
     for index, block in enumerate(section_blocks):
         following = section_blocks[index + 1] if index + 1 < len(section_blocks) else None
         if isinstance(block, Paragraph):
-            label = ph.LIST_LABEL_RE.match(block.text)
-            if label and isinstance(following, ListBlock):
+            if ph.is_list_label(block.text) and isinstance(following, ListBlock):
                 continue  # the list below reads the label
             fact.statements(out, block.text, block.source, state)
         elif isinstance(block, ListBlock):
             previous = section_blocks[index - 1] if index else None
-            if isinstance(previous, Paragraph) and ph.LIST_LABEL_RE.match(previous.text):
+            if isinstance(previous, Paragraph) and ph.is_list_label(previous.text):
                 lists.list_card(out, previous.text, previous.source, block, state)
             else:
                 list_items(out, block, state)
@@ -70,8 +69,7 @@ def list_items(out: SectionCards, block: ListBlock, state: TopicState) -> None:
 
 
 def list_item(out: SectionCards, item: ListItem, state: TopicState) -> None:
-    label = ph.LIST_LABEL_RE.match(item.text)
-    if label and item.sublists:
+    if ph.is_list_label(item.text) and item.sublists:
         lists.list_card(out, item.text, item.source, item.sublists[0], state)
         for extra in item.sublists[1:]:
             list_items(out, extra, state)
