@@ -104,7 +104,8 @@ def _line_cards(
         return
     words = fact.comment.split()
     first = words[0].lower() if words else ""
-    imperative = ph.is_verb(first) and first not in ("is", "are", "has", "have")
+    action = ph.is_verb(first) or ph.base_form(first) in ph.ACTION_VERBS
+    imperative = action and first not in ("is", "are", "has", "have")
     parent = f" (under `{fact.parents[-1]}`)" if fact.parents else ""
     block_shown = "\n" in snippet or len(snippet) > 60
     shown = "this" if block_shown else f"`{snippet}`{parent}"

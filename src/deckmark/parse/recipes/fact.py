@@ -13,9 +13,9 @@ from deckmark.parse.recipes import definition
 from deckmark.parse.recipes import phrasing as ph
 from deckmark.parse.recipes.collector import SectionCards, TopicState, has_braces
 
-_SPAN_RUN = re.compile(
-    r"(?:`[^`]+`|\*\*[^*]+\*\*)(?:(?:,\s*|\s+(?:and|or)\s+)(?:`[^`]+`|\*\*[^*]+\*\*))*"
-)
+_SPAN = r"(?:`[^`]+`|\*\*[^*]+\*\*|==[^=\s][^=]*?==)"
+_SPAN_RUN = re.compile(rf"{_SPAN}(?:(?:,\s*|\s+(?:and|or)\s+){_SPAN})*")
+"""Marked spans the author chose: `code`, **bold**, ==highlight==, and runs of them."""
 
 
 def statements(out: SectionCards, text: str, source: SourceLocation, state: TopicState) -> None:

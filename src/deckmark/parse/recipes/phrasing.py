@@ -206,48 +206,52 @@ _VERBS = {
     "rebase",
     "clone",
     "fork",
+    "find",
+    "compute",
+    "calculate",
     "traverse",
-    "serve",
     "retrieve",
     "establish",
     "iterate",
-    "loop",
-    "compute",
-    "calculate",
+    "generate",
+    "apply",
+    "convert",
+    "validate",
+    "verify",
+    "allocate",
+    "acquire",
+    "ignore",
+    "skip",
+    "serve",
+    "insert",
+    "append",
     "increment",
     "decrement",
-    "append",
-    "insert",
-    "find",
+    "notify",
+    "render",
+    "parse",
+}
+# Verbs that code comments start with ("Traverse neighbors"), kept apart from _VERBS: as nouns
+# ("video calls", "a lock") they would cut prose sentences in the wrong place.
+ACTION_VERBS = {
+    "loop",
     "search",
     "sort",
     "swap",
     "visit",
     "call",
-    "convert",
-    "parse",
     "format",
     "split",
     "join",
     "filter",
-    "validate",
-    "verify",
     "enter",
     "exit",
     "release",
-    "acquire",
     "lock",
     "unlock",
     "signal",
-    "notify",
-    "allocate",
     "free",
-    "generate",
     "register",
-    "render",
-    "apply",
-    "skip",
-    "ignore",
     "change",
     "move",
     "rename",
@@ -576,7 +580,8 @@ def split_clause(sentence: str) -> Clause | None:
 
 
 _HEAD_END = re.compile(
-    r"\s+(?=(?:that|which|who|where|from|in|on|at|for|with|without|by|into|to|across|over)\s)"
+    r"\s+(?=(?:that|which|who|where|from|in|on|at|for|with|without|by|into|to|across|over"
+    r"|because|since|when|while|if|unless|although|but|so|as|whereas|and|or)\s)"
 )
 
 
@@ -588,7 +593,7 @@ def object_head(tail: str) -> tuple[str, str] | None:
     masked = mask_math(tail)
     for cut in _HEAD_END.finditer(masked):
         head = tail[: cut.start()]
-        if "`" in head or head.count("(") != head.count(")"):
+        if "`" in head or head.count("(") != head.count(")") or re.search(r"[,;:]", head):
             return None
         # "a protocol" alone says too little to be the one answer.
         if 1 <= len(words(head)) <= 5 and not re.fullmatch(r"(?:a|an|the)\s+\S+", head, re.I):
