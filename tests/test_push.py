@@ -520,3 +520,57 @@ def test_push__source_link_from_config__links_each_card_to_its_line(
     assert "updated 5" in result.stdout
     source = strip_marker(_field(image_note(ankiconnect), "Source"))
     assert 'href="obsidian://open?vault=docker&amp;file=notes.md"' in source
+
+
+def png(rgb: tuple[int, int, int]) -> bytes:
+    """A 2x2 PNG of one colour."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    rows = b"".join(b"\x00" + bytes(rgb) * 2 for _ in range(2))
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+
+
+PICTURE_CARD = """\
+---
+kind: cards
+---
+
+# What do image layers look like?
+<!-- id: layers-picture -->
+
+![layers](images/layers.png)
+"""
+
+
+def test_push__media__stored_with_new_notes_and_with_changed_ones(
+    deck: Path, ankiconnect: AnkiConnectServer
+) -> None:
+    import base64
+    import re
+
+    (deck / "images").mkdir()
+    (deck / "images" / "layers.png").write_bytes(png((255, 0, 0)))
+    (deck / "cards.md").write_text(PICTURE_CARD, "utf-8")
+
+    def picture() -> tuple[str, bytes]:
+        note = next(n for n in anki_notes(ankiconnect) if "layers" in _field(n, "Front"))
+        (name,) = re.findall(r'src="([^"]+)"', _field(note, "Back"))
+        data = ankiconnect.invoke("retrieveMediaFile", filename=name)
+        return name, base64.b64decode(data) if data else b""
+
+    assert push(ankiconnect, "docker").exit_code == 0
+    first_name, first_data = picture()
+    assert first_data == png((255, 0, 0))
+
+    (deck / "images" / "layers.png").write_bytes(png((0, 0, 255)))
+    result = push(ankiconnect, "docker")
+
+    assert "updated 1" in result.stdout, result.output
+    name, data = picture()
+    assert name != first_name and data == png((0, 0, 255))

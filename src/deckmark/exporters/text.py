@@ -27,7 +27,12 @@ def export_anki_txt(deck: Deck, out_dir: Path, options: ExportOptions) -> Export
     from deckmark.exporters.anki import card_fields, card_tags, deck_name, note_type_name
 
     rows = [
-        [card.guid, note_type_name(card), deck_name(deck, card), *card_fields(card)]
+        [
+            card.guid,
+            note_type_name(card),
+            deck_name(deck, card),
+            *card_fields(card, options.source_link),
+        ]
         for card in deck.cards
     ]
     width = max((len(row) for row in rows), default=3)

@@ -9,6 +9,7 @@ duplicates (an import of an existing GUID updates that note, it never adds a sec
 
 from __future__ import annotations
 
+import base64
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -154,6 +155,17 @@ def _add(client: AnkiConnect, plan: PushPlan, now: int, source_link: str | None)
 
 
 def _update(client: AnkiConnect, plan: PushPlan) -> None:
+    # Media first, so that no field ever points at a file Anki lacks. Names are content
+    # hashes: storing a file again under its name rewrites the same bytes.
+    media = {
+        m.name: m.path
+        for change in plan.of(Action.UPDATE)
+        if change.fields and change.card
+        for m in change.card.media
+    }
+    for name, path in sorted(media.items()):
+        data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
+        client.invoke("storeMediaFile", filename=name, data=data)
     for change in plan.of(Action.UPDATE):
         if change.fields:
             client.invoke(
