@@ -52,7 +52,7 @@ def comparison_cards(
         tag = side_tag(side.title)
         rows[side.title] = []
         for statement, source in _statements_of(own):
-            kv = ph.KEY_VALUE_RE.match(statement)
+            kv = ph.key_value(statement)
             if kv:
                 key = ph.kv_key(kv)
                 value = ph.strip_end_punctuation(kv.group("value"))

@@ -20,7 +20,7 @@ _SPAN_RUN = re.compile(rf"{_SPAN}(?:(?:,\s*|\s+(?:and|or)\s+){_SPAN})*")
 
 def statements(out: SectionCards, text: str, source: SourceLocation, state: TopicState) -> None:
     """The cards of one bullet or paragraph: a definition, key/value facts or clozes."""
-    kv = ph.KEY_VALUE_RE.match(text)
+    kv = ph.key_value(text)
     if kv and not ph.is_question(text):
         key = ph.kv_key(kv)
         value = kv.group("value").strip()
@@ -66,10 +66,17 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     if re.search(r"\b(?:like this|as follows|the following|below|above)\b", sentence, re.I):
         out.leave_out(source, "refers to what is shown around it", sentence)
         return
+    if ph.is_question_text(sentence):
+        out.leave_out(source, "a question, not a statement", sentence)
+        return
+    if re.search(r"</?[A-Za-z][^>]*>", sentence):
+        out.leave_out(source, "HTML in the sentence", sentence)
+        return
     if ph.is_example(sentence) or "example" in out.section.title.lower():
         out.leave_out(source, "example-specific (a worked example)", sentence)
         return
-    if out.notes.english and ph.is_personal(sentence):
+    personal = ph.is_personal(sentence) if out.notes.english else "我" in sentence
+    if personal:
         out.leave_out(source, "personal narrative, not a fact", sentence)
         return
     cloze = cloze_marked_spans(sentence)

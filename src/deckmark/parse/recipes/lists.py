@@ -26,7 +26,7 @@ def list_card(
     owner_noun: tuple[str, str] | None = None,
 ) -> None:
     items = [item for item in block.items if item.text]
-    kvs = [ph.KEY_VALUE_RE.match(item.text) for item in items]
+    kvs = [ph.key_value(item.text) for item in items]
     all_kv = all(kvs) and len(items) > 1
     names = [
         (ph.kv_key(kv) if all_kv and kv else item.text) for item, kv in zip(items, kvs, strict=True)

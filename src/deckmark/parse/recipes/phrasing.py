@@ -16,8 +16,9 @@ _DIFFERENCE_RE = re.compile(
 )
 LIST_LABEL_RE = re.compile(r"^(.*\S)\s*:$")
 KEY_VALUE_RE = re.compile(
-    r"^(\*\*(?P<bold>[^*]+)\*\*|(?P<plain>[^:`*]{1,40}?))\s*(?::|->|→|—)\s+(?P<value>\S.*)$"
+    r"^(\*\*(?P<bold>[^*]+)\*\*|(?P<plain>[^:`*\[\]$\\]{1,40}?))\s*(?::|->|→|—)\s+(?P<value>\S.*)$"
 )
+"""``Key: value`` / ``**Key**: value``; a plain key holds no link, math or code."""
 _ARTICLES = {"a", "an", "the"}
 _PRONOUNS = {"it", "they", "this", "these", "those", "that"}
 _PERSONAL = {"we", "you", "i"}
@@ -271,6 +272,17 @@ _SENTENCE_END = re.compile(
 _FRAGMENT_START = re.compile(
     r"^(?:like|e\.g\.|i\.e\.|such as|for example|this|these|that|which)\b", re.I
 )
+
+
+def key_value(text: str) -> re.Match[str] | None:
+    """A ``Key: value`` line, unless the "key" is a clause ("Admonitions follow a simple
+    syntax: ..."): that is a sentence introducing its explanation."""
+    match = KEY_VALUE_RE.match(text)
+    if match and (plain := match.group("plain")):
+        key_words = plain.split()
+        if len(key_words) >= 4 and any(is_verb(w) for w in key_words[1:]):
+            return None
+    return match
 
 
 def kv_key(match: re.Match[str]) -> str:
@@ -774,6 +786,7 @@ def reads_as_noun_phrase(label: str) -> bool:
         and re.fullmatch(r"[A-Za-z][A-Za-z '&/-]*", label) is not None
         and label_words[0].lower() not in _PRONOUNS | _PERSONAL | _ARTICLES
         and not is_verb(label_words[0])
+        and label_words[0].lower() not in _ADVICE
         and not any(w.lower() in _COPULAS | _MODALS for w in label_words)
     )
 

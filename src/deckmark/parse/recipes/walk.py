@@ -59,7 +59,7 @@ def list_items(out: SectionCards, block: ListBlock, state: TopicState) -> None:
             lists.list_card(out, "steps:", block.source, block, state)
             return
     if state.keyword and len(block.items) > 1:
-        keys = [ph.KEY_VALUE_RE.match(i.text) for i in block.items]
+        keys = [ph.key_value(i.text) for i in block.items]
         if all(keys):
             owner, noun = state.keyword
             lists.list_card(out, f"{noun}:", block.source, block, state, owner_noun=(owner, noun))
