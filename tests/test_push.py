@@ -574,3 +574,39 @@ def test_push__media__stored_with_new_notes_and_with_changed_ones(
     assert "updated 1" in result.stdout, result.output
     name, data = picture()
     assert name != first_name and data == png((0, 0, 255))
+
+
+def test_push__note_copied_in_anki__copy_left_alone_original_updated(
+    deck: Path, ankiconnect: AnkiConnectServer
+) -> None:
+    assert push(ankiconnect, "docker").exit_code == 0
+    original = image_note(ankiconnect)
+    fields = {name: field["value"] for name, field in original["fields"].items()}
+    # Anki's Create Copy: a new note with the same fields (marker included) and tags.
+    copy = ankiconnect.invoke(
+        "addNote",
+        note={
+            "deckName": "Docker",
+            "modelName": "deckmark Basic",
+            "fields": {**fields, "Back": "My variant."},
+            "tags": original["tags"],
+        },
+    )
+    (deck / "notes.md").write_text(
+        REWORDED_AND_REPLACED.replace(
+            "- A Docker image is a read-only template to create containers.\n", ""
+        ),
+        "utf-8",
+    )
+
+    result = push(ankiconnect, "docker", "--yes")
+
+    assert result.stderr == (
+        f"warning: note {copy} in Anki is a copy of a deckmark note (docker/notes.md:4: What is "
+        "a Docker image?); push leaves it alone\n"
+    )
+    (kept,) = ankiconnect.invoke("notesInfo", notes=[copy])
+    assert kept["fields"]["Back"]["value"] == "My variant."
+    assert (
+        ankiconnect.invoke("notesInfo", notes=[original["noteId"]]) == []
+    )  # deleted: gone from the notes

@@ -319,6 +319,12 @@ def _push_once(
                 "--force overwrites",
                 err=True,
             )
+        for note_id, label in plan.copies:
+            _echo(
+                f"warning: note {note_id} in Anki is a copy of a deckmark note ({label}); "
+                "push leaves it alone",
+                err=True,
+            )
         for name in plan.restyled_note_types:
             click.echo(
                 f"warning: note type {name!r}: templates or styling changed in Anki; kept them "

@@ -111,6 +111,8 @@ class PushPlan:
     """deckmark's note types that still have an earlier version's templates and CSS."""
     restyled_note_types: tuple[str, ...] = ()
     """deckmark's note types whose templates or CSS were changed in Anki: kept as they are."""
+    copies: tuple[tuple[int, str], ...] = ()
+    """(note id, label) of notes the user copied in Anki from one of deckmark's: left alone."""
 
     def of(self, action: Action) -> tuple[Change, ...]:
         return tuple(c for c in self.changes if c.action is action)
@@ -170,10 +172,15 @@ def plan_push(
     source_link: str | None = None,
 ) -> PushPlan:
     """Compare the built ``deck`` with Anki's notes; what a push must do, note by note."""
-    by_guid: dict[str, list[AnkiNote]] = {}
-    for note in anki_notes:
-        if note.marker:
-            by_guid.setdefault(note.marker[0], []).append(note)
+    by_guid: dict[str, AnkiNote] = {}
+    copies: list[AnkiNote] = []
+    for anki_note in sorted(anki_notes, key=lambda n: n.note_id):
+        if anki_note.marker and anki_note.marker[0] in by_guid:
+            # Anki's "Create Copy" copies the marker too. The oldest note is deckmark's (note
+            # ids are creation times); the user's copies are theirs and left alone.
+            copies.append(anki_note)
+        elif anki_note.marker:
+            by_guid[anki_note.marker[0]] = anki_note
     changes: list[Change] = []
     in_sync: list[Card] = []
     built_guids = set()
@@ -182,25 +189,12 @@ def plan_push(
         fields = tuple(zip(field_names(card), card_fields(card, source_link), strict=True))
         target = deck_name(deck, card)
         label = describe(card)
-        found = by_guid.get(card.guid, [])
-        if not found:
+        note = by_guid.get(card.guid)
+        if note is None:
             changes.append(
                 Change(action=Action.ADD, label=label, card=card, fields=fields, deck=target)
             )
             continue
-        if len(found) > 1:
-            ids = ", ".join(str(n.note_id) for n in found)
-            changes.append(
-                Change(
-                    action=Action.CONFLICT,
-                    label=label,
-                    card=card,
-                    note_id=found[0].note_id,
-                    detail=f"{len(found)} notes in Anki carry this card's marker (copies?): {ids}",
-                )
-            )
-            continue
-        (note,) = found
         change = _compare(card, note, fields, label, force, deck.slug)
         if change is None:
             in_sync.append(card)
@@ -209,9 +203,8 @@ def plan_push(
         move = _move(card, note, target, label, deck.name)
         if move is not None:
             changes.append(move)
-    for note in anki_notes:
-        marker = note.marker
-        if marker and marker[0] not in built_guids and note.in_deck(deck.name):
+    for guid, note in by_guid.items():
+        if guid not in built_guids and note.in_deck(deck.name):
             changes.append(
                 Change(action=Action.DELETE, label=_note_label(note), note_id=note.note_id)
             )
@@ -230,6 +223,9 @@ def plan_push(
         in_sync=tuple(in_sync),
         stale_note_types=stale,
         restyled_note_types=tuple(n for n in differ if n not in stale),
+        copies=tuple(
+            (note.note_id, _note_label(note)) for note in copies if note.in_deck(deck.name)
+        ),
     )
 
 
