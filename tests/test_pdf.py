@@ -174,7 +174,7 @@ def test_cards_pdf__typst_special_characters__come_out_verbatim(tmp_path: Path) 
         # (unescaped, "#heading" is an Obsidian tag and "$x$" math).
         front=r"Cost \# \$5 \* \_ @user \<b> \[x\] \\ ~ \` \#heading \$x\$ <label> @ref",
         back=f"`{SPECIALS}`\n\n```\n{SPECIALS}\n  #let x = $y$ // <z>\n```\n\n"
-        "<span>raw html</span>",
+        "<blink>raw html</blink>",
     )
     [path] = export_cards_pdf(make_deck(card), tmp_path, ExportOptions()).paths
     front, back = (" ".join(text.split()) for text in page_texts(path))  # lines may wrap
@@ -182,7 +182,7 @@ def test_cards_pdf__typst_special_characters__come_out_verbatim(tmp_path: Path) 
     assert back.count(SPECIALS) == 2
     assert "#let x = $y$ // <z>" in back
     assert "\n  #let x = $y$ // <z>" in page_texts(path)[1]  # indentation kept
-    assert "<span>raw html</span>" in back
+    assert "<blink>raw html</blink>" in back
 
 
 def test_sheet_pdf__typst_special_characters__come_out_verbatim(tmp_path: Path) -> None:

@@ -30,10 +30,12 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
@@ -58,13 +60,14 @@ __all__ = [
     "docusaurus_title",
     "image_sources",
     "images_only_html",
+    "inline_references",
     "is_cjk",
     "is_safe_url",
     "join_lines",
     "markdown",
-    "math_spans",
     "normalise_inline",
     "parse",
+    "soft_break_text",
     "unread_content",
 ]
 
@@ -198,6 +201,36 @@ def normalise_inline(text: str) -> str:
     return stripped if stripped.strip() else text
 
 
+def soft_break_text(children: Sequence[Token], index: int) -> str:
+    """What the soft line break ``children[index]`` reads as: a space, or nothing between CJK."""
+    before = children[index - 1].content[-1:] if index > 0 else ""
+    after = children[index + 1].content[:1] if index + 1 < len(children) else ""
+    return "" if before and after and is_cjk(before) and is_cjk(after) else " "
+
+
+_REF_IMAGE = re.compile(r"!\[([^\[\]\n]*)\](?:\[([^\[\]\n]*)\])?(?![(:])")
+_REF_LINK = re.compile(
+    r"(?<![!\\])\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\](?:\[([^\[\]\n]*)\])?(?![(:])"
+)
+
+
+def inline_references(text: str, references: Mapping[str, Any]) -> str:
+    """Reference-style links and images (``![alt][ref]``, ``[text][]``, ``[ref]``) written
+    inline, so a card's text shows them without the definitions at the end of the note."""
+    if not references:
+        return text
+
+    def inline(match: re.Match[str], bang: str) -> str:
+        label = match.group(2) or match.group(1)
+        found = references.get(normalizeReference(label))
+        if found is None:
+            return match.group(0)
+        return f"{bang}[{match.group(1)}](<{found['href']}>)"
+
+    text = _REF_IMAGE.sub(lambda m: inline(m, "!"), text)
+    return _REF_LINK.sub(lambda m: inline(m, ""), text)
+
+
 def join_lines(text: str) -> str:
     """Lines of one paragraph as one line: a space between them, none between CJK characters."""
     lines = [line.strip() for line in text.splitlines()]
@@ -209,19 +242,6 @@ def join_lines(text: str) -> str:
             out += " "
         out += line
     return normalise_inline(out)
-
-
-_MATH_SPAN = re.compile(
-    r"\$\$.+?\$\$"
-    r"|(?<![\\$])\$(?=\S)(?:\\.|[^$\\\n])+?(?<=\S)\$(?!\d)"
-    r"|\\\(.+?\\\)|\\\[.+?\\\]",
-    re.DOTALL,
-)
-
-
-def math_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each math span in inline Markdown, as the parser delimits it."""
-    return [m.span() for m in _MATH_SPAN.finditer(text)]
 
 
 # -- containers -------------------------------------------------------------------------------
@@ -314,6 +334,12 @@ def _task_checkbox(state: StateCore) -> None:
                 child.content = ""
 
 
+_LINK_OPEN = re.compile(r"^<a\b([^>]*)>$", re.IGNORECASE)
+_LINK_CLOSE = re.compile(r"^</a\s*>$", re.IGNORECASE)
+# Tags that only style or anchor text: the text stays, the tag goes.
+_PRESENTATIONAL = re.compile(
+    r"^</?(?:span|font|small|big|center|abbr|ins|u|tt|nobr|wbr|a)\b[^>]*>$", re.IGNORECASE
+)
 _SIMPLE_TAG = re.compile(r"^<(/?)(b|strong|i|em|u|s|del|sub|sup|mark|code|kbd|br)\s*/?>$", re.I)
 _IMG_TAG = re.compile(r"^<img\b[^>]*>$", re.IGNORECASE)
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
@@ -345,6 +371,7 @@ def _html_markup(state: StateCore) -> None:
             continue
         out: list[Token] = []
         code: list[Token] | None = None
+        links: list[bool] = []  # per open <a>: did it become a link?
         for child in token.children:
             match = _SIMPLE_TAG.match(child.content) if child.type == "html_inline" else None
             if code is not None:
@@ -358,6 +385,22 @@ def _html_markup(state: StateCore) -> None:
                 continue
             if child.type == "html_inline" and _IMG_TAG.match(child.content):
                 out.append(_img_token(child.content))
+            elif child.type == "html_inline" and (link := _LINK_OPEN.match(child.content)):
+                attrs = {
+                    m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
+                    for m in _ATTR.finditer(link.group(1))
+                }
+                href = attrs.get("href", "")
+                links.append(bool(href) and state.md.validateLink(href))
+                if links[-1]:
+                    opened = Token("link_open", "a", 1)
+                    opened.attrs = {"href": state.md.normalizeLink(href)}
+                    out.append(opened)
+            elif child.type == "html_inline" and _LINK_CLOSE.match(child.content):
+                if links and links.pop():
+                    out.append(Token("link_close", "a", -1))
+            elif child.type == "html_inline" and _PRESENTATIONAL.match(child.content):
+                continue
             elif match is None:
                 out.append(child)
             else:
@@ -444,6 +487,12 @@ def _details(state: StateBlock, start_line: int, end_line: int, silent: bool) ->
 def _inline_html_text(html: str) -> str:
     """Inline HTML of a summary as Markdown text: ``<code>`` as backticks, other tags dropped."""
     html = re.sub(r"<code\b[^>]*>(.*?)</code>", r"`\1`", html, flags=re.IGNORECASE | re.DOTALL)
+    html = re.sub(
+        r"<img\b[^>]*>",
+        lambda m: f"![{_img_token(m.group(0)).content}](<{_img_token(m.group(0)).attrs['src']}>)",
+        html,
+        flags=re.IGNORECASE,
+    )
     html = re.sub(r"</?(?:b|strong)\b[^>]*>", "**", html, flags=re.IGNORECASE)
     text = " ".join(_TAG.sub("", html).split())
     return text.replace("****", "").strip()
@@ -545,6 +594,7 @@ def _mark(state: StateInline, silent: bool) -> bool:
     return True
 
 
+_PLACEMENT = frozenset({"center", "centre", "left", "right", "inline", "small", "float"})
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|#^]*)(?:#([^\[\]\n|]*))?(?:\|([^\[\]\n]*))?\]\]")
 
 
@@ -561,8 +611,12 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     if not silent:
         if bang and suffix in IMAGE_EXTENSIONS | AUDIO_EXTENSIONS:
             token = state.push("image", "img", 0)
-            width = label if label.isdigit() or re.fullmatch(r"\d+x\d+", label) else ""
-            alt = label if label and not width else target.rsplit("/", 1)[-1]
+            # ![[x.png|300]], ![[x.png|300x200]], ![[x.png|center|400]], ![[x.png|a caption]]
+            parts = [p.strip() for p in label.split("|") if p.strip()]
+            sizes = [p for p in parts if re.fullmatch(r"\d+(?:x\d+)?", p)]
+            words = [p for p in parts if p not in sizes and p.lower() not in _PLACEMENT]
+            width = sizes[0] if sizes else ""
+            alt = " ".join(words) or target.rsplit("/", 1)[-1]
             token.attrs = {"src": target, "alt": ""}
             token.content = alt
             token.meta = {"wiki": True, "width": width}

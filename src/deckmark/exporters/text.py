@@ -14,7 +14,7 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from deckmark.exporters import Export, ExportOptions
-from deckmark.markdown import parse
+from deckmark.markdown import parse, soft_break_text
 from deckmark.model import CLOZE_RE, Card, Deck
 from deckmark.output import write_atomic
 
@@ -110,14 +110,16 @@ def plain_text(markdown: str) -> str:
 
 def _inline_text(children: list[Token]) -> str:
     parts = []
-    for child in children:
+    for index, child in enumerate(children):
         if child.type in ("text", "code_inline", "html_inline", "wikilink", "embed"):
             parts.append(child.content)
         elif child.type == "hashtag":
             parts.append("#" + child.content)
         elif child.type == "math_inline":
             parts.append(f"\\({child.content}\\)")
-        elif child.type in ("softbreak", "hardbreak"):
+        elif child.type == "softbreak":
+            parts.append(soft_break_text(children, index))
+        elif child.type == "hardbreak":
             parts.append(" ")
         elif child.type == "image":
             parts.append(_inline_text(child.children or []))

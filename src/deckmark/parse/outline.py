@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass, field
+from typing import Any
 
 from markdown_it.token import Token
 
 from deckmark.markdown import (
     docusaurus_title,
     images_only_html,
+    inline_references,
     join_lines,
     parse,
     unread_content,
@@ -198,7 +200,11 @@ def _loc(path: str, token: Token) -> SourceLocation:
 
 def parse_outline(text: str, path: str) -> Outline:
     """Split Markdown into sections; fenced code never yields headings."""
-    tokens = parse(text)
+    env: dict[str, Any] = {}
+    tokens = parse(text, env)
+    for token in tokens:  # cards quote text out of the note: its link definitions go along
+        if token.type == "inline" and env.get("references"):
+            token.content = inline_references(token.content, env["references"])
     reader = _Reader(path, text.split("\n"))  # markdown-it numbers lines by "\n" only
     front_matter, front_matter_line = "", 0
     root = Section(title="", level=0, source=SourceLocation(path=path, line=1), path=())

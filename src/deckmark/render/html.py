@@ -18,7 +18,15 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from deckmark.markdown import SAFE_URL_SCHEMES, docusaurus_title, is_safe_url, markdown, parse
+from deckmark.markdown import (
+    SAFE_URL_SCHEMES,
+    docusaurus_title,
+    image_sources,
+    is_safe_url,
+    markdown,
+    parse,
+    soft_break_text,
+)
 from deckmark.parse.outline import language_name
 from deckmark.render.highlight import highlight_html
 
@@ -125,6 +133,12 @@ class _Renderer(RendererHTML):
 
     def nothing(self, *_: Any) -> str:
         return ""
+
+    def softbreak(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        # Between two CJK characters a line break is no space (a browser would show one).
+        return "\n" if soft_break_text(tokens, idx) else ""
 
     def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
@@ -242,8 +256,8 @@ def shows_something(markdown_text: str) -> bool:
     ``<br>``, empty emphasis, spaces and invisible characters (zero-width, word joiner) do not
     count.
     """
+    if image_sources(markdown_text):
+        return True  # the image, or its alt text (warned about when it cannot be found)
     rendered = markdown_to_html(markdown_text)
-    if "<img" in rendered:
-        return True
     text = htmllib.unescape(re.sub(r"<[^>]*>", "", rendered))
     return any(unicodedata.category(ch)[0] not in "CZ" for ch in text)

@@ -33,7 +33,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
-from deckmark.markdown import docusaurus_title, markdown, parse
+from deckmark.markdown import docusaurus_title, markdown, parse, soft_break_text
 from deckmark.model import CLOZE_RE, Card, MediaFile
 from deckmark.parse.outline import language_name
 from deckmark.render.typst_math import tex_to_typst
@@ -373,14 +373,14 @@ class _Inline:
 
     def runs(self, children: Sequence[Token]) -> list[Run]:
         out: list[Run] = []
-        for token in children:
+        for index, token in enumerate(children):
             kind = token.type
             if kind in ("text", "html_inline"):
                 self._text(token.content, "text", out)
             elif kind == "code_inline":
                 self._text(token.content, "code", out)
             elif kind == "softbreak":
-                self._text(" ", "text", out)
+                self._text(soft_break_text(children, index), "text", out)
             elif kind == "hardbreak":
                 out.append({"t": "br", "s": ""})
             elif kind == "image":

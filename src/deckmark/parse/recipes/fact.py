@@ -147,7 +147,7 @@ def cloze_name(
 
 
 def cloze_marked_spans(sentence: str) -> str | None:
-    """Cloze runs of `code`/**bold** that are the point of the sentence (not "like `x`")."""
+    """Cloze runs of `code`/**bold**/==marked== that make the point (not "like `x`")."""
     if has_braces(sentence):
         return None
     runs = []

@@ -1,0 +1,82 @@
+"""The one configured parser (deckmark.markdown) and how each dialect renders for Anki."""
+
+from __future__ import annotations
+
+import pytest
+
+from deckmark.exporters.text import plain_text
+from deckmark.markdown import inline_references, join_lines, parse
+from deckmark.render.html import markdown_to_html
+
+
+@pytest.mark.parametrize(
+    ("markdown", "shown"),
+    [
+        ("Costs $5 and $10.", "Costs $5 and $10."),  # currency is not math
+        (r"Math $f_{0},\,f_{1}$ here", r"Math \(f_{0},\,f_{1}\) here"),  # as written: "\," kept
+        (r"Also \(a<b\)", r"Also \(a&lt;b\)"),
+        ("A ==marked== word", "A <mark>marked</mark> word"),
+        ("Text %%hidden%% more", "Text  more"),
+        ("A block with an id ^abc-123", "A block with an id"),
+        ("See [[Other note#Part|the part]]", "See the part"),
+        ("Para {: .note }", "Para"),
+        ("<b>bold</b> and <code>x &lt; y</code>", "<b>bold</b> and <code>x &lt; y</code>"),
+        ('<a href="https://example.org">site</a>', '<a href="https://example.org">site</a>'),
+        ('<a href="javascript:alert(1)">bad</a>', "bad"),
+        ('<font size="3">big</font> <span class="x">s</span>', "big s"),
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("系统调用是\n用户程序的接口", "系统调用是用户程序的接口"),  # no space between CJK
+    ],
+)
+def test_markdown_to_html__dialect__shows_what_the_author_meant(markdown: str, shown: str) -> None:
+    assert markdown_to_html(markdown) == shown
+
+
+def test_callout__marker_never_shown__title_and_body_are() -> None:
+    html = markdown_to_html("> [!tip]- Memo title\n> Body text")
+    assert "[!" not in html
+    assert '<div class="dm-title">Memo title</div>' in html
+    assert "<p>Body text</p>" in html
+
+
+def test_details__summary_and_body__parsed_as_markdown() -> None:
+    tokens = parse(
+        "<details>\n<summary><b>Why?</b></summary><br><b>\nBecause **so**.\n</b></details>"
+    )
+    assert [t.type for t in tokens][:2] == ["details_open", "paragraph_open"]
+    assert tokens[0].meta["summary"] == "**Why?**"
+    assert tokens[2].content == "Because **so**."
+
+
+def test_abbreviations__definitions_dropped_and_kept_in_env() -> None:
+    env: dict[str, object] = {}
+    tokens = parse("HTML is old.\n\n*[HTML]: Hyper Text Markup Language\n", env)
+    assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
+    assert env["abbreviations"] == {"HTML": "Hyper Text Markup Language"}
+
+
+def test_wikilink_image__size_and_placement__not_alt_text() -> None:
+    [paragraph] = [t for t in parse("![[diagram.png|center|400]]") if t.type == "inline"]
+    [image] = paragraph.children or []
+    assert image.attrs["src"] == "diagram.png"
+    assert image.meta["width"] == "400"
+    assert image.content == "diagram.png"
+
+
+def test_inline_references__reference_links_and_images_written_inline() -> None:
+    refs = {"SHOT": {"href": "img/shot.png"}, "DOCS": {"href": "https://docs.example"}}
+    text = "[![Shot]][shot] and [the docs][docs], [Docs] and [unknown]"
+    assert inline_references(text, refs) == (
+        "[![Shot](<img/shot.png>)](<img/shot.png>) and [the docs](<https://docs.example>), "
+        "[Docs](<https://docs.example>) and [unknown]"
+    )
+
+
+def test_join_lines__double_backticks_and_trailing_tags() -> None:
+    assert join_lines("Use ``git log``\nto read history #git #cli") == (
+        "Use `git log` to read history"
+    )
+
+
+def test_plain_text__math_and_wikilinks() -> None:
+    assert plain_text(r"See [[Note]] and $x^2$") == r"See Note and \(x^2\)"
