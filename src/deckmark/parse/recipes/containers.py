@@ -14,6 +14,8 @@ from deckmark.parse.outline import Block, Container
 from deckmark.parse.recipes import phrasing as ph
 from deckmark.parse.recipes.collector import SectionCards, block_markdown
 
+_POINTER = re.compile(r"^(?:see|click|show|view|open|read|expand)\b", re.IGNORECASE)
+
 
 def asks(container: Container) -> str | None:
     """The question a container asks, or None when it is plain content."""
@@ -21,7 +23,10 @@ def asks(container: Container) -> str | None:
     if not title or not container.blocks:
         return None
     if container.kind == "details":
-        return None if container.reveals_answer else title
+        # "See 20 available translations": a fold-out of links, not a question.
+        if container.reveals_answer or _POINTER.match(title):
+            return None
+        return title
     if container.kind in ("callout", "admonition", "docusaurus") and ph.is_question(title):
         return title
     return None

@@ -32,7 +32,7 @@ def answer_split(blocks: list[Block]) -> tuple[list[Block], list[Block]] | None:
         if (
             isinstance(block, Container)
             and block.kind == "details"
-            and (ANSWER_HEADING.match(_plain(block.title)) or not _plain(block.title))
+            and (block.reveals_answer or not _plain(block.title))
         ):
             return blocks[:index], list(block.blocks)
         if isinstance(block, Paragraph) and ANSWER_HEADING.match(_plain(block.text)):
