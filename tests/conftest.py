@@ -21,6 +21,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCKER_DECK = ROOT / "cards" / "docker"
 
 
+@pytest.fixture(autouse=True)
+def no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The developer's own ~/.config/deckmark/config.toml never reaches a test."""
+    monkeypatch.setenv("DECKMARK_CONFIG", str(tmp_path / "no-user-config.toml"))
+
+
 @pytest.fixture
 def docker_deck(tmp_path: Path) -> Path:
     """A private copy of the Docker deck folder (tests may edit it)."""

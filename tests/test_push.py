@@ -40,7 +40,6 @@ def marker_guid(note: dict[str, Any]) -> str | None:
 def deck(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A small deck of our own, in a private working directory."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DECKMARK_CONFIG", str(tmp_path / "no-config.toml"))
     folder = tmp_path / "docker"
     folder.mkdir()
     (folder / "notes.md").write_text(NOTES, encoding="utf-8")
@@ -506,7 +505,7 @@ def test_push__subdeck_changed__moves_the_card_and_keeps_its_reviews(
 def test_push__source_link_from_config__links_each_card_to_its_line(
     deck: Path, ankiconnect: AnkiConnectServer
 ) -> None:
-    config = Path(os.environ["DECKMARK_CONFIG"])
+    config = Path(os.environ["DECKMARK_CONFIG"])  # conftest's no_user_config
     config.write_text('source_link = "vscode://file/{path}:{line}"\n', "utf-8")
 
     assert push(ankiconnect, "docker").exit_code == 0
@@ -610,3 +609,33 @@ def test_push__note_copied_in_anki__copy_left_alone_original_updated(
     assert (
         ankiconnect.invoke("notesInfo", notes=[original["noteId"]]) == []
     )  # deleted: gone from the notes
+
+
+def test_push__deletions_on_a_terminal__asked_and_applied_after_yes(
+    deck: Path, tmp_path: Path, ankiconnect: AnkiConnectServer
+) -> None:
+    import pty
+    import subprocess
+    import sys
+
+    assert push(ankiconnect, "docker").exit_code == 0
+    (deck / "notes.md").write_text(NOTES.replace("- Each instruction adds a layer.\n", ""), "utf-8")
+    # stdin is a real terminal, as when the user runs push; the answer is typed in advance.
+    terminal, stdin = pty.openpty()
+    try:
+        os.write(terminal, b"y\n")
+        process = subprocess.run(
+            [sys.executable, "-m", "deckmark", "push", "docker", "--url", ankiconnect.url],
+            cwd=tmp_path,
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(terminal)
+        os.close(stdin)
+    assert process.returncode == 0, process.stderr
+    assert "Delete these 1 notes from Anki? [y/N]:" in process.stderr
+    assert "deleted 1" in process.stdout
+    assert len(note_ids_by_guid(ankiconnect)) == 4

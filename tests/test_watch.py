@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import queue
 import signal
 import subprocess
@@ -24,11 +23,9 @@ class Watcher:
     """``deckmark ... --watch`` running in a subprocess; its output lines as they come."""
 
     def __init__(self, args: list[str], cwd: Path) -> None:
-        env = {**os.environ, "DECKMARK_CONFIG": str(cwd / "no-config.toml")}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "deckmark", *args],
             cwd=cwd,
-            env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
