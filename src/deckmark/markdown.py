@@ -21,6 +21,15 @@ Token types beyond CommonMark + tables that consumers meet (``meta`` keys in bra
   ``embed`` [target, heading] (``![[Note#Heading]]``); ``image`` also for ``![[x.png|300]]``
   [wiki, width]; ``hashtag`` (``#tag``; ``content`` is the tag)
 - ``s_open`` (strikethrough); ``task_checkbox`` [checked] first in a task list item.
+- inline HTML that only formats arrives as Markdown tokens (``<b>`` → ``strong_open``,
+  ``<code>…</code>`` → ``code_inline``, ``<br>`` → ``hardbreak``, ``<a href>`` → ``link_open``,
+  ``<img>`` → ``image``); other HTML stays ``html_inline``/``html_block`` (shown as text).
+
+API: :func:`parse` (tokens; pass ``env`` to get footnotes, references, abbreviations) and
+:func:`markdown` (the instance, for its renderer's plugin rules) are all most callers need;
+the helpers below say in one place how card text is written (:func:`join_lines`,
+:func:`normalise_inline`, :func:`inline_references`), found (:func:`image_sources`) and
+shown (:func:`soft_break_text`, :func:`docusaurus_title`, :func:`is_safe_url`).
 
 Dropped while parsing, so no consumer can show them: ``%%comments%%``, ``^block-ids``,
 ``*[ABBR]: …`` definitions (kept in ``env["abbreviations"]``), attribute lists ``{: #id}``.
