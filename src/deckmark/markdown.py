@@ -181,6 +181,8 @@ def parse(text: str, env: dict[str, Any] | None = None) -> list[Token]:
 
 def image_sources(text: str) -> list[str]:
     """The ``src`` of every image (``![](…)``, ``![[…]]``, ``<img>``) in ``text``, in order."""
+    if "!" not in text and "<img" not in text.lower():
+        return []  # most card text: no need to parse it again
     found: list[str] = []
     for token in parse(text):
         for child in token.children or []:

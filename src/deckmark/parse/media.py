@@ -114,7 +114,7 @@ def _resolve(
     warnings: list[Diagnostic] = []
     failed: set[str] = set()
     for text, source in texts:
-        for ref in image_sources(text) if "!" in text or "<img" in text else ():
+        for ref in image_sources(text):
             if ref in found or ref in failed or _SCHEME.match(ref):
                 continue  # remote (http/https) images stay links; other schemes never render
             path, problem = finder.find(ref, note)
