@@ -13,6 +13,8 @@ from deckmark.render.html import markdown_to_html
     ("markdown", "shown"),
     [
         ("Costs $5 and $10.", "Costs $5 and $10."),  # currency is not math
+        ("$5 and $10 it costs", "$5 and $10 it costs"),
+        ("$n=1$ gives 2", r"\(n=1\) gives 2"),  # math first in a text that ends in a digit
         (r"Math $f_{0},\,f_{1}$ here", r"Math \(f_{0},\,f_{1}\) here"),  # as written: "\," kept
         (r"Also \(a<b\)", r"Also \(a&lt;b\)"),
         ("A ==marked== word", "A <mark>marked</mark> word"),

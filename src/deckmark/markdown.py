@@ -56,6 +56,7 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.dollarmath.index import math_inline_dollar
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
@@ -150,6 +151,7 @@ def markdown() -> MarkdownIt:
     md.use(front_matter_plugin)
     # Currency ("$5 and $10") is not math: no space inside the dollars, no digit after them.
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+    md.inline.ruler.at("math_inline", _math_inline_dollar)
     md.use(texmath_plugin, delimiters="brackets")
     md.use(amsmath_plugin)
     md.use(deflist_plugin)
@@ -333,6 +335,29 @@ def _math_fence(state: StateCore) -> None:
         if token.type == "fence" and token.info.strip().lower() in ("math", "latex-math"):
             token.type = "math_block"
             token.content = token.content.rstrip("\n")
+
+
+_STRICT_DOLLAR = math_inline_dollar(allow_space=False, allow_digits=False, allow_double=True)
+_LOOSE_DOLLAR = math_inline_dollar(allow_space=False, allow_digits=True, allow_double=True)
+
+
+def _math_inline_dollar(state: StateInline, silent: bool) -> bool:
+    """dollarmath's inline rule, right at the start of a text too.
+
+    Its "no digit before the opening $" check reads ``src[pos - 1]``, which at position 0 is
+    the text's *last* character: "$n=1$ gives 2" was not math. At position 0 there is nothing
+    before, so only the "no digit after the closing $" check applies ("$5 and $10").
+    """
+    if state.pos > 0:
+        return bool(_STRICT_DOLLAR(state, silent))
+    count = len(state.tokens)
+    if not _LOOSE_DOLLAR(state, silent):
+        return False
+    if state.pos < state.posMax and state.src[state.pos].isdigit():
+        del state.tokens[count:]
+        state.pos = 0
+        return False
+    return True
 
 
 def _task_checkbox(state: StateCore) -> None:
