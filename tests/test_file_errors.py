@@ -224,7 +224,8 @@ def test_build__leftovers_of_a_killed_build__removed_and_a_live_builds_kept(
     build([tmp_path / "n.md"], out, ["apkg"])
     assert [p.exists() for p in leftovers] == [False, False]
     assert running.exists() and users.exists()
-    assert sorted(p.name for p in out.iterdir()) == sorted(["n.apkg", running.name, users.name])
+    expected = [".deckmark-cache", "n.apkg", running.name, users.name]
+    assert sorted(p.name for p in out.iterdir()) == sorted(expected)
 
 
 # --- name clashes ------------------------------------------------------------------------------

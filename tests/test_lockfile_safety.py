@@ -187,7 +187,7 @@ def test_build__lockfile_cannot_be_written__outputs_untouched(
     assert str(error.value) == f"deck/deckmark.lock: {reason}"
     assert (code, err) == (1, f"Error: deck/deckmark.lock: {reason}\n")
     assert _snapshot(*before) == before
-    assert sorted(p.name for p in out.iterdir()) == ["deck.apkg", "deck.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [".deckmark-cache", "deck.apkg", "deck.txt"]
     assert sorted(p.name for p in deck.iterdir()) == ["deckmark.lock", "n.md"]
 
 
@@ -205,7 +205,7 @@ def test_build__an_output_cannot_be_replaced__lockfile_and_other_outputs_restore
     with pytest.raises(DeckmarkError, match=r"n\.txt: is a folder, not a file$"):
         build([notes], out, ["apkg", "anki-txt"], now=1_700_000_100)
     assert _snapshot(*before) == before
-    assert sorted(p.name for p in out.iterdir()) == ["n.apkg", "n.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [".deckmark-cache", "n.apkg", "n.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deckmark.lock", "n.md", "out"]
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import errno
+import pickle
 import re
 import stat
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from deckmark.cache import BuildCache, cache_key
 from deckmark.errors import (
     DeckmarkError,
     InputError,
@@ -18,11 +22,13 @@ from deckmark.errors import (
     file_errors,
     raise_if_any,
 )
-from deckmark.exporters import ExportOptions, exporter
+from deckmark.exporters import Export, ExportOptions, exporter
 from deckmark.identity import (
+    ChangeKind,
     IdentityResult,
     Lockfile,
     assign_identities,
+    format_lockfile,
     load_lockfile,
     lockfile_path,
     lost_history,
@@ -40,14 +46,14 @@ from deckmark.model import (
     literal_braces,
 )
 from deckmark.output import all_or_nothing, display_path, remove_leftovers
-from deckmark.parse.cardfile import CardFile, read_card_files
-from deckmark.parse.embeds import Transcluder
-from deckmark.parse.footnotes import with_footnotes
-from deckmark.parse.frontmatter import FrontMatter, looks_like_card_file, parse_front_matter
-from deckmark.parse.media import MediaFinder, note_media, resolve_media, with_media
-from deckmark.parse.notes import extract_cards
-from deckmark.parse.outline import Outline, parse_outline
-from deckmark.render.html import shows_something
+
+if TYPE_CHECKING:
+    # The parsers load only when a deck must be parsed: a build with nothing changed skips them.
+    from deckmark.parse.cardfile import CardFile
+    from deckmark.parse.frontmatter import FrontMatter
+    from deckmark.parse.media import MediaFinder
+    from deckmark.parse.notes import NotesResult
+    from deckmark.parse.outline import Outline
 
 DEFAULT_CARDS_DIR = Path("cards")
 _IDENTITY_OUTPUTS = (".apkg", ".txt")
@@ -85,7 +91,10 @@ class DeckSource:
 class BuildResult:
     decks: tuple[Deck, ...]
     outputs: tuple[Path, ...]
+    """Every output of the build, written now or kept."""
     warnings: tuple[Diagnostic, ...]
+    unchanged: tuple[Path, ...] = ()
+    """The outputs kept as they were: the cache showed them built from the same input."""
 
 
 def discover(paths: Sequence[Path]) -> list[DeckSource]:
@@ -179,28 +188,98 @@ def without_control_characters(text: str, shown: str) -> tuple[str, list[Diagnos
 
 def load_deck(source: DeckSource) -> Deck:
     """Parse every file of a deck into cards; all problems are raised together."""
+    return _load_deck(source, _read_deck(source), None)[0]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _DeckText:
+    """A deck's files as read, and the cache keys of their contents."""
+
+    files: tuple[tuple[Path, str, str, str], ...]
+    """Path, shown path, key path and text of each file that could be read."""
+    file_keys: tuple[str, ...]
+    key: str
+    """Of the whole deck: every file's key, in order."""
+    problems: tuple[Diagnostic | str, ...]
+    """Files that could not be read."""
+
+
+def _read_deck(source: DeckSource) -> _DeckText:
     problems: list[Diagnostic | str] = []
-    cards: list[Card] = []
-    sections: list[Section] = []
-    warnings: list[Diagnostic] = []
-    card_files: list[CardFile] = []
-    proper_names = {w.lower() for w in source.name.split()}
-    notes: list[tuple[Path, str, Outline, FrontMatter]] = []
+    files: list[tuple[Path, str, str, str]] = []
     for path in source.files:
         try:
             text = read_text(path)
         except InputError as e:
             problems.extend(e.problems)
             continue
-        shown = display_path(path)
-        text, control_warning = without_control_characters(text, shown)
-        warnings.extend(control_warning)
-        outline = parse_outline(text, shown)
-        warnings.extend(outline.warnings)
-        front_matter, fm_problems = parse_front_matter(
-            outline.front_matter, shown, outline.front_matter_line
-        )
         key_path = path.relative_to(source.folder).as_posix()
+        files.append((path, display_path(path), key_path, text))
+    file_keys = tuple(
+        cache_key("file", source.name, source.slug, shown, key_path, text)
+        for _, shown, key_path, text in files
+    )
+    return _DeckText(
+        files=tuple(files),
+        file_keys=file_keys,
+        key=cache_key("deck", *file_keys),
+        problems=tuple(problems),
+    )
+
+
+def _parse_file(
+    text: str, shown: str
+) -> tuple[str, list[Diagnostic], Outline, FrontMatter, list[Diagnostic]]:
+    """A file's text without control characters, their warning, its outline and front matter."""
+    from deckmark.parse.frontmatter import parse_front_matter
+    from deckmark.parse.outline import parse_outline
+
+    text, control_warning = without_control_characters(text, shown)
+    outline = parse_outline(text, shown)
+    front_matter, fm_problems = parse_front_matter(
+        outline.front_matter, shown, outline.front_matter_line
+    )
+    return text, control_warning, outline, front_matter, list(fm_problems)
+
+
+def _load_deck(
+    source: DeckSource, deck_text: _DeckText, cache: BuildCache | None
+) -> tuple[Deck, bool]:
+    """The deck, and whether it shows images or sounds (or refers to some it cannot find).
+
+    With a cache, a deck without media whose files are unchanged is not parsed at all; in any
+    deck, an unchanged file is not parsed again, and its cards are not made again unless what
+    it embeds from other files changed. Media are always looked up afresh.
+    """
+    from deckmark.parse.cardfile import CardFile, read_card_files
+    from deckmark.parse.embeds import Transcluder
+    from deckmark.parse.footnotes import with_footnotes
+    from deckmark.parse.frontmatter import looks_like_card_file
+    from deckmark.parse.media import MediaFinder, note_media, with_media
+    from deckmark.parse.notes import extract_cards
+    from deckmark.parse.outline import parse_outline
+
+    problems: list[Diagnostic | str] = list(deck_text.problems)
+    cached_deck = cache.get("decks", deck_text.key) if cache and not problems else None
+    if isinstance(cached_deck, Deck):
+        return cached_deck, False
+    cards: list[Card] = []
+    sections: list[Section] = []
+    warnings: list[Diagnostic] = []
+    card_files: list[CardFile] = []
+    proper_names = {w.lower() for w in source.name.split()}
+    notes: list[tuple[Path, str, Outline, FrontMatter, str]] = []
+    for (path, shown, key_path, text), file_key in zip(
+        deck_text.files, deck_text.file_keys, strict=True
+    ):
+        parsed = cache.get("outlines", file_key) if cache is not None else None
+        if not isinstance(parsed, tuple):
+            parsed = _parse_file(text, shown)
+            if cache is not None:
+                cache.put("outlines", file_key, parsed)
+        text, control_warning, outline, front_matter, fm_problems = parsed
+        warnings.extend(control_warning)
+        warnings.extend(outline.warnings)
         if front_matter.is_card_file or (
             fm_problems and looks_like_card_file(outline.front_matter)
         ):
@@ -220,19 +299,26 @@ def load_deck(source: DeckSource) -> Deck:
         # Only card files write cloze syntax: in notes, "{{c1::x}}" is text to show as written.
         if literal_braces(text) != text:
             outline = parse_outline(literal_braces(text), shown)
-        notes.append((path, key_path, outline, front_matter))
+        notes.append((path, key_path, outline, front_matter, file_key))
     finder = MediaFinder(source.folder)
     media: dict[Path, dict[str, MediaFile]] = {}
-    for path, _, outline, _ in notes:  # before transclusion: each note's refs from its own folder
+    uses_media = False
+    for path, _, outline, _, _ in notes:  # before transclusion: each note's refs from its folder
         media[path], media_warnings = note_media(outline, path, finder)
         warnings.extend(media_warnings)
+        uses_media = uses_media or bool(media[path] or media_warnings)
     deck_media = {ref: file for found in reversed(media.values()) for ref, file in found.items()}
-    embeds = Transcluder({key_path: outline for _, key_path, outline, _ in notes})
-    for _, _, outline, _ in notes:
+    embeds = Transcluder({key_path: outline for _, key_path, outline, _, _ in notes})
+    for _, _, outline, _, _ in notes:
         embeds.expand(outline)
     warnings.extend(embeds.warnings)
-    for path, key_path, outline, front_matter in notes:
-        result = extract_cards(outline, source.slug, proper_names, key_path=key_path)
+    for path, key_path, outline, front_matter, file_key in notes:
+        result = _notes_cards(
+            cache,
+            file_key,
+            outline,
+            partial(extract_cards, outline, source.slug, proper_names, key_path=key_path),
+        )
         # A notes file of empty headings is a skeleton for hand-written cards; anything else
         # that yields nothing is almost certainly not what the user meant to build.
         if not result.cards and not any(s.reason == "empty section" for s in result.sections):
@@ -250,6 +336,7 @@ def load_deck(source: DeckSource) -> Deck:
         warnings.extend(written.warnings)
         hand_written, media_warnings = _resolve_media(list(written.cards), source, finder)
         warnings.extend(media_warnings)
+        uses_media = uses_media or bool(media_warnings)
         cards = [*written.notes_cards, *hand_written]
         sections = list(written.sections)
         warnings = [w for w in warnings if w not in written.resolved_warnings]
@@ -272,13 +359,32 @@ def load_deck(source: DeckSource) -> Deck:
     raise_if_any(problems)
     if not cards:
         raise InputError([f"{display_path(source.root)}: no cards could be made from these notes"])
-    return Deck(
+    deck = Deck(
         name=source.name,
         slug=source.slug,
         cards=tuple(cards),
         sections=tuple(sections),
         warnings=tuple(warnings),
     )
+    uses_media = uses_media or any(card.media for card in cards)
+    if cache is not None and not uses_media:
+        cache.put("decks", deck_text.key, deck)
+    return deck, uses_media
+
+
+def _notes_cards(
+    cache: BuildCache | None, file_key: str, outline: Outline, extract: Callable[[], NotesResult]
+) -> NotesResult:
+    """A notes file's cards, made again only if the file or what it embeds changed."""
+    if cache is None:
+        return extract()
+    # The outline after embedding other files' sections: the file's key alone is not enough.
+    key = cache_key("notes", file_key, pickle.dumps(outline, protocol=pickle.HIGHEST_PROTOCOL))
+    result: NotesResult | None = cache.get("notes", key)
+    if result is None:
+        result = extract()
+        cache.put("notes", key, result)
+    return result
 
 
 def _cards_that_show_something(
@@ -306,6 +412,8 @@ def _cards_that_show_something(
 
 def _blank_side(card: Card) -> str | None:
     """What of the card would show nothing in Anki ("no question", ...), or None."""
+    from deckmark.render.html import shows_something  # loads Markdown and Pygments
+
     if card.is_cloze:
         around = CLOZE_RE.sub("", card.front)
         if not shows_something(card.prompt) and not shows_something(around):
@@ -329,6 +437,8 @@ def _resolve_media(
     cards: list[Card], source: DeckSource, finder: MediaFinder
 ) -> tuple[list[Card], list[Diagnostic]]:
     """Each hand-written card's images and sounds, found from the card file."""
+    from deckmark.parse.media import resolve_media
+
     files = {display_path(path): path for path in source.files}
     resolved: list[Card] = []
     warnings: list[Diagnostic] = []
@@ -412,23 +522,28 @@ def build(
     now: int | None = None,
     *,
     strict: bool = False,
+    use_cache: bool = True,
 ) -> BuildResult:
     """Build every deck named by ``paths`` into ``out_dir`` in the given formats.
 
     The outputs and the lockfiles are published together, or nothing changes (see
     output.all_or_nothing). ``strict``: any warning about the input stops the build before
-    anything is written.
+    anything is written. ``use_cache``: reuse what the cache in ``out_dir`` shows unchanged
+    (deckmark.cache); without it everything is built and the cache is left alone.
     """
     options = options or ExportOptions()
     now = now if now is not None else int(time.time())
+    cache = BuildCache(out_dir) if use_cache else None
     with file_errors(out_dir):
         sources = discover(paths)
         _check_output_names(sources)
         decks: list[Deck] = []
-        lockfiles: dict[Path, Lockfile] = {}
+        input_keys: list[str] = []
+        lockfiles: dict[Path, Lockfile | None] = {}  # None: unchanged, left as it is
         for source in sources:
-            deck, identity = identify(source, load_deck(source), now, out_dir)
+            deck, lockfile, input_key = _identified_deck(source, cache, now, out_dir)
             decks.append(deck)
+            input_keys.append(input_key)
             lock_path = lockfile_path(source.root).resolve()
             if lock_path in lockfiles:
                 raise InputError(
@@ -437,25 +552,78 @@ def build(
                         "another deck of this build; give each notes file a folder of its own"
                     ]
                 )
-            lockfiles[lock_path] = identity.lockfile
+            lockfiles[lock_path] = lockfile
         if strict:
             raise_if_any(warning for deck in decks for warning in deck.warnings)
         out_dir.mkdir(parents=True, exist_ok=True)
         for folder in {out_dir, *(path.parent for path in lockfiles)}:
             remove_leftovers(folder)
         outputs: list[Path] = []
+        unchanged: list[Path] = []
         warnings: list[Diagnostic] = []
+        written: list[tuple[str, Export]] = []
         with all_or_nothing():
             # Lockfiles first: the user's own folder is where a write is most likely refused.
-            for lock_path, lockfile in lockfiles.items():
-                write_lockfile(lock_path, lockfile)
-            for deck in decks:
+            for lock_path, lock in lockfiles.items():
+                if lock is not None:
+                    write_lockfile(lock_path, lock)
+            for deck, input_key in zip(decks, input_keys, strict=True):
                 warnings.extend(deck.warnings)
                 for name in formats:
-                    export = exporter(name)(deck, out_dir, options)
+                    key = cache_key("export", name, repr(options), input_key)
+                    export = cache.unchanged_export(key, out_dir) if cache is not None else None
+                    if export is not None:
+                        unchanged.extend(export.paths)
+                    else:
+                        export = exporter(name)(deck, out_dir, options)
+                        written.append((key, export))
                     outputs.extend(export.paths)
                     warnings.extend(w for w in export.warnings if w not in warnings)
-    return BuildResult(decks=tuple(decks), outputs=tuple(outputs), warnings=tuple(warnings))
+        if cache is not None:  # only now are the outputs what their keys say
+            for key, export in written:
+                cache.record_export(key, export, out_dir)
+            cache.save()
+            cache.prune()
+    return BuildResult(
+        decks=tuple(decks),
+        outputs=tuple(outputs),
+        warnings=tuple(warnings),
+        unchanged=tuple(unchanged),
+    )
+
+
+def _identified_deck(
+    source: DeckSource, cache: BuildCache | None, now: int, out_dir: Path
+) -> tuple[Deck, Lockfile | None, str]:
+    """The deck with its identities, the lockfile to write (None: keep it as it is), and the
+    key of everything the deck's exporters read.
+
+    The exporters read the deck, its media files and its cards' GUIDs and times, which the
+    lockfile this build writes holds. Identities are reused only for a deck without media whose
+    cards are all unchanged: then they do not depend on ``now`` and the lockfile stays as it is.
+    """
+    text = _read_deck(source)
+    lock_path = lockfile_path(source.root)
+    lock_bytes = lock_path.read_bytes() if lock_path.is_file() else None
+    identity_key = cache_key("identity", text.key, lock_bytes) if lock_bytes else None
+    if cache is not None and identity_key is not None and not text.problems:
+        cached = cache.get("identities", identity_key)
+        if isinstance(cached, Deck):
+            return cached, None, cache_key("input", text.key, lock_bytes or b"")
+    deck, uses_media = _load_deck(source, text, cache)
+    deck, identity = identify(source, deck, now, out_dir)
+    lock_text = format_lockfile(identity.lockfile).encode("utf-8")
+    if (
+        cache is not None
+        and identity_key is not None
+        and not uses_media
+        and lock_text == lock_bytes
+        and all(change.kind is ChangeKind.UNCHANGED for change in identity.changes)
+    ):
+        cache.put("identities", identity_key, deck)
+    # A media file's packaged name is a hash of its content: the names stand for the files.
+    media = sorted({repr(file) for card in deck.cards for file in card.media})
+    return deck, identity.lockfile, cache_key("input", text.key, lock_text, *media)
 
 
 def _check_output_names(sources: Sequence[DeckSource]) -> None:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from deckmark import __version__
 from deckmark.errors import DeckmarkError, InputError
 from deckmark.model import Diagnostic
 from deckmark.output import display_path
@@ -88,7 +87,7 @@ def _echo_warnings(warnings: Iterable[Diagnostic]) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="deckmark")
+@click.version_option(package_name="deckmark", prog_name="deckmark")
 def cli() -> None:
     """Turn Markdown study notes into atomic flashcards: Anki decks and printable PDFs.
 
@@ -141,6 +140,11 @@ def _format_choice() -> click.Choice[str]:
 @click.option("--strict", is_flag=True, help="Write nothing and exit 1 if there are warnings.")
 @SOURCE_LINK
 @WATCH
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Build everything again, ignoring the cache in the output folder (.deckmark-cache).",
+)
 def build(
     paths: tuple[Path, ...],
     out_dir: Path,
@@ -150,6 +154,7 @@ def build(
     strict: bool,
     source_link: str | None,
     watch: bool,
+    no_cache: bool,
 ) -> None:
     """Build decks from PATHS (deck folders or Markdown files); none means every deck in cards/.
 
@@ -174,11 +179,16 @@ def build(
 
     def run(deck_paths: list[Path]) -> None:
         result = run_build(
-            deck_paths, out_dir, list(formats or DEFAULT_FORMATS), options, strict=strict
+            deck_paths,
+            out_dir,
+            list(formats or DEFAULT_FORMATS),
+            options,
+            strict=strict,
+            use_cache=not no_cache,
         )
         _echo_warnings(result.warnings)
         for path in result.outputs:
-            _echo(f"wrote {path.as_posix()}")
+            _echo(f"{'unchanged' if path in result.unchanged else 'wrote'} {path.as_posix()}")
         cards = [card for deck in result.decks for card in deck.cards]
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(kind_counts(cards).items()))
         deck_word = "deck" if len(result.decks) == 1 else "decks"
