@@ -292,7 +292,7 @@ def _walk(tokens: list[Token]) -> list[Token]:
     return [c for t in tokens for c in (t, *(t.children or []))]
 
 
-_FIGURE_TOKENS = frozenset({"image", "softbreak", "hardbreak"})
+_FIGURE_TOKENS = frozenset({"image", "softbreak", "hardbreak", "link_open", "link_close"})
 _CONTAINERS = {
     "callout_open": "callout",
     "admonition_open": "admonition",
@@ -332,7 +332,9 @@ class _Reader:
                     target=meta["target"], heading=meta["heading"], source=self.loc(token)
                 )
                 return embed, _skip(tokens, i)
-            if children and all(c.type in _FIGURE_TOKENS for c in children):
+            if any(c.type == "image" for c in children) and all(
+                c.type in _FIGURE_TOKENS for c in children
+            ):  # images only (a linked image too)
                 figure = Figure(markdown=inline.content.strip(), source=self.loc(token))
                 return figure, _skip(tokens, i)
             text = join_lines(inline.content)

@@ -140,6 +140,16 @@ class _Renderer(RendererHTML):
         # Between two CJK characters a line break is no space (a browser would show one).
         return "\n" if soft_break_text(tokens, idx) else ""
 
+    def link_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        # A link to a packaged image (a linked screenshot) points at the packaged file.
+        href = str(tokens[idx].attrs.get("href", ""))
+        name = env.get("media", {}).get(href)
+        if name and not name.startswith("[sound:"):
+            return f'<a href="{_escape(name)}">'
+        return self.renderToken(tokens, idx, options, env)
+
     def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
         src = str(token.attrs.get("src", ""))
@@ -178,6 +188,7 @@ def _renderer() -> _Renderer:
         "front_matter": renderer.nothing,
         "task_checkbox": renderer.task_checkbox,
         "image": renderer.image,
+        "link_open": renderer.link_open,
         "callout_open": renderer.callout_open,
         "admonition_open": renderer.admonition_open,
         "admonition_title_open": renderer.admonition_title_open,
