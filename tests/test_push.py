@@ -639,3 +639,32 @@ def test_push__deletions_on_a_terminal__asked_and_applied_after_yes(
     assert "Delete these 1 notes from Anki? [y/N]:" in process.stderr
     assert "deleted 1" in process.stdout
     assert len(note_ids_by_guid(ankiconnect)) == 4
+
+
+def test_push__note_deleted_in_anki_during_push__says_how_far_it_got(
+    deck: Path, ankiconnect: AnkiConnectServer
+) -> None:
+    from deckmark.sync.apply import PushInterruptedError, apply_plan
+    from deckmark.sync.client import AnkiConnect
+    from deckmark.sync.plan import Action
+    from deckmark.sync.push import prepare_push
+
+    assert push(ankiconnect, "docker").exit_code == 0
+    (deck / "notes.md").write_text(NOTES.replace("## Commands", "## CLI"), "utf-8")
+    client = AnkiConnect(ankiconnect.url)
+    (plan,) = prepare_push([Path("docker")], client).plans
+    _, second = plan.of(Action.UPDATE)
+    ankiconnect.invoke("deleteNotes", notes=[second.note_id])  # the user, while push runs
+
+    with pytest.raises(PushInterruptedError) as raised:
+        apply_plan(client, plan, delete=True, now=0)
+
+    message = str(raised.value)
+    assert message.startswith("push of Docker stopped: AnkiConnect refused updateNoteFields: ")
+    assert message.endswith(
+        ". Done: updated 1 of 2; not done: updated 1. Run deckmark push again to finish (it "
+        "never adds a note twice)"
+    )
+    assert "\n" not in message
+    rerun = push(ankiconnect, "docker").stdout
+    assert rerun == "Docker: added 1, updated 0, moved 0, deleted 0; 4 unchanged\n"

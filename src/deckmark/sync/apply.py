@@ -53,6 +53,11 @@ def apply_plan(
 ) -> PushResult:
     """Apply ``plan``; deletions only when ``delete`` is true."""
     relinked: list[int] = []
+    progress = [0]  # notes done in the running step (updates and moves go one by one)
+
+    def tick() -> None:
+        progress[0] += 1
+
     steps: list[tuple[str, int, Callable[[], None]]] = [
         (
             "note types",
@@ -64,8 +69,8 @@ def apply_plan(
             len(plan.of(Action.ADD)),
             lambda: relinked.append(_add(client, plan, now, source_link)),
         ),
-        (Action.UPDATE.value, len(plan.of(Action.UPDATE)), lambda: _update(client, plan)),
-        (Action.MOVE.value, len(plan.of(Action.MOVE)), lambda: _move(client, plan)),
+        (Action.UPDATE.value, len(plan.of(Action.UPDATE)), lambda: _update(client, plan, tick)),
+        (Action.MOVE.value, len(plan.of(Action.MOVE)), lambda: _move(client, plan, tick)),
         (
             Action.DELETE.value,
             len(plan.of(Action.DELETE)) if delete else 0,
@@ -79,9 +84,13 @@ def apply_plan(
             continue
         if on_step:
             on_step(name)
+        progress[0] = 0
         try:
             run()
         except AnkiConnectError as e:
+            if progress[0]:
+                done.append(f"{_did(name, progress[0])} of {count}")
+                pending[0] = (name, count - progress[0])
             not_done = ", ".join(_did(n, c) for n, c in pending)
             raise PushInterruptedError(
                 f"push of {plan.deck.name} stopped: {e}. Done: {', '.join(done) or 'nothing'}; "
@@ -154,7 +163,7 @@ def _add(client: AnkiConnect, plan: PushPlan, now: int, source_link: str | None)
     return sum(1 for card in cards if present[card.guid] in before)
 
 
-def _update(client: AnkiConnect, plan: PushPlan) -> None:
+def _update(client: AnkiConnect, plan: PushPlan, tick: Callable[[], None]) -> None:
     # Media first, so that no field ever points at a file Anki lacks. Names are content
     # hashes: storing a file again under its name rewrites the same bytes.
     media = {
@@ -175,11 +184,13 @@ def _update(client: AnkiConnect, plan: PushPlan) -> None:
             client.invoke("addTags", notes=[change.note_id], tags=" ".join(change.tags))
         if change.stale_tags:
             client.invoke("removeTags", notes=[change.note_id], tags=" ".join(change.stale_tags))
+        tick()
 
 
-def _move(client: AnkiConnect, plan: PushPlan) -> None:
+def _move(client: AnkiConnect, plan: PushPlan, tick: Callable[[], None]) -> None:
     for change in plan.of(Action.MOVE):
         client.invoke("changeDeck", cards=list(change.card_ids), deck=change.deck)
+        tick()
 
 
 def _delete(client: AnkiConnect, plan: PushPlan) -> None:
