@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import itertools
 import pickle
 import re
 import stat
@@ -56,6 +57,11 @@ if TYPE_CHECKING:
     from deckmark.parse.outline import Outline
 
 DEFAULT_CARDS_DIR = Path("cards")
+FORMAT_LABELS = {"apkg": "Anki deck", "cards-pdf": "cards PDF", "sheet-pdf": "study sheet"}
+
+Progress = Callable[[str, int, int], None]
+"""Told as each step of a build starts: what it is ("Docker: cards PDF"), its index, how many."""
+
 _IDENTITY_OUTPUTS = (".apkg", ".txt")
 """Outputs that carry the cards' GUIDs (``<slug>.apkg``, ``<slug>.txt``)."""
 
@@ -523,6 +529,7 @@ def build(
     *,
     strict: bool = False,
     use_cache: bool = True,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build every deck named by ``paths`` into ``out_dir`` in the given formats.
 
@@ -530,6 +537,7 @@ def build(
     output.all_or_nothing). ``strict``: any warning about the input stops the build before
     anything is written. ``use_cache``: reuse what the cache in ``out_dir`` shows unchanged
     (deckmark.cache); without it everything is built and the cache is left alone.
+    ``progress``: told each step (reading a deck, writing one output) as it starts.
     """
     options = options or ExportOptions()
     now = now if now is not None else int(time.time())
@@ -537,10 +545,18 @@ def build(
     with file_errors(out_dir):
         sources = discover(paths)
         _check_output_names(sources)
+        steps, counter = len(sources) * (1 + len(formats)), itertools.count()
+
+        def step(label: str) -> None:
+            index = next(counter)
+            if progress is not None:
+                progress(label, index, steps)
+
         decks: list[Deck] = []
         input_keys: list[str] = []
         lockfiles: dict[Path, Lockfile | None] = {}  # None: unchanged, left as it is
         for source in sources:
+            step(f"{source.name}: reading the notes")
             deck, lockfile, input_key = _identified_deck(source, cache, now, out_dir)
             decks.append(deck)
             input_keys.append(input_key)
@@ -570,6 +586,7 @@ def build(
             for deck, input_key in zip(decks, input_keys, strict=True):
                 warnings.extend(deck.warnings)
                 for name in formats:
+                    step(f"{deck.name}: {FORMAT_LABELS.get(name, name)}")
                     key = cache_key("export", name, repr(options), input_key)
                     export = cache.unchanged_export(key, out_dir) if cache is not None else None
                     if export is not None:

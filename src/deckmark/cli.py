@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -145,6 +146,10 @@ def _format_choice() -> click.Choice[str]:
     is_flag=True,
     help="Build everything again, ignoring the cache in the output folder (.deckmark-cache).",
 )
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Only warnings and errors: no progress, no summary."
+)
+@click.option("-v", "--verbose", is_flag=True, help="List every step of the build with its time.")
 def build(
     paths: tuple[Path, ...],
     out_dir: Path,
@@ -155,6 +160,8 @@ def build(
     source_link: str | None,
     watch: bool,
     no_cache: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Build decks from PATHS (deck folders or Markdown files); none means every deck in cards/.
 
@@ -165,10 +172,12 @@ def build(
       deckmark build cards/docker -f apkg
       deckmark build --strict cards/docker  # no warnings or no build (CI)
       deckmark build cards/docker --watch   # rebuild on every save
+      deckmark build -q                     # only warnings and errors
     """
     from deckmark.build import anki_card_count, kind_counts
     from deckmark.build import build as run_build
     from deckmark.exporters import DEFAULT_FORMATS, ExportOptions
+    from deckmark.progress import ProgressLine
 
     with user_errors():
         options = ExportOptions(
@@ -178,15 +187,20 @@ def build(
         )
 
     def run(deck_paths: list[Path]) -> None:
-        result = run_build(
-            deck_paths,
-            out_dir,
-            list(formats or DEFAULT_FORMATS),
-            options,
-            strict=strict,
-            use_cache=not no_cache,
-        )
+        # Progress goes to stderr, and only to a terminal: stdout stays the build's report.
+        with ProgressLine(sys.stderr, verbose=verbose and not quiet) as shown:
+            result = run_build(
+                deck_paths,
+                out_dir,
+                list(formats or DEFAULT_FORMATS),
+                options,
+                strict=strict,
+                use_cache=not no_cache,
+                progress=None if quiet else shown,
+            )
         _echo_warnings(result.warnings)
+        if quiet:
+            return
         for path in result.outputs:
             _echo(f"{'unchanged' if path in result.unchanged else 'wrote'} {path.as_posix()}")
         cards = [card for deck in result.decks for card in deck.cards]
