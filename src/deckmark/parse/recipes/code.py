@@ -60,8 +60,12 @@ def code_cards(
         _restating_group(out, block, where, parents, group)
     for fact in teaching:
         line_source = SourceLocation(path=source.path, line=source.line + block.fenced + fact.line)
+        placeholder = re.search(r"\bwhere relevant\b|\bTODO\b|\bFIXME\b|\.\.\.|…", fact.comment)
         if not re.search(r"\w", fact.code) or not re.search(r"[^\W\d_]{2}", fact.comment):
             out.leave_out(line_source, "comment explains no code", f"{fact.code}  # {fact.comment}")
+            continue
+        if placeholder:
+            out.leave_out(line_source, "comment is a placeholder", fact.comment)
             continue
         if english:
             _line_cards(out, block, fact, line_source, noun, where)

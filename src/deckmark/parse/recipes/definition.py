@@ -7,6 +7,8 @@ subject and says is/are/refers to/means (or contains/provides/... for a descript
 
 from __future__ import annotations
 
+import re
+
 from deckmark.model import CardKind, SourceLocation
 from deckmark.parse.outline import DefinitionList
 from deckmark.parse.recipes import phrasing as ph
@@ -27,11 +29,24 @@ def from_key_value(
         state.defined = state.about_subject = True
         out.add(CardKind.DEFINITION, ask_what_is(out, state.subject), value, source)
         return True
-    if bold and state.keyword is None and _reads_as_definition(value):
+    if (
+        bold
+        and state.keyword is None
+        and _reads_as_definition(value)
+        and not _NAMED_ITEMS.search(out.section.title)
+    ):
         question = f"What is {key}?" if out.notes.english else key
         out.add(CardKind.DEFINITION, question, ph.capitalise(value), source)
         return True
     return False
+
+
+# Headings whose bold items are benefits, cases or tips, not terms: "Use Cases", "Advantages".
+_NAMED_ITEMS = re.compile(
+    r"\b(?:use cases?|benefits?|advantages?|disadvantages?|drawbacks?|limitations?|pros|cons|"
+    r"best practices?|tips?|features?|distinctions?|differences?|pitfalls?|strategies|steps?)\b",
+    re.IGNORECASE,
+)
 
 
 def _reads_as_definition(value: str) -> bool:

@@ -50,6 +50,8 @@ def key_value(
 def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicState) -> None:
     """A cloze on what one sentence teaches, or nothing (left out, with the reason)."""
     sentence = sentence.strip()
+    if sentence.count("**") % 2:  # bold that spans sentences: its markers belong to neither
+        sentence = sentence.replace("**", "")
     previous, state.previous = state.previous, sentence
     reference = ph.starts_with_reference(sentence)
     certain = state.about_subject and ph.starts_with_pronoun(sentence)
@@ -63,7 +65,8 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     if sentence.rstrip().endswith((":", "：")):
         out.leave_out(source, "introduces what follows", sentence)
         return
-    if re.search(r"\b(?:like this|as follows|the following|below|above)\b", sentence, re.I):
+    refers = r"\b(?:like this|as follows|the following|below|above|here is|here's|here are)\b"
+    if re.search(refers, sentence, re.I):
         out.leave_out(source, "refers to what is shown around it", sentence)
         return
     if ph.is_question_text(sentence):
@@ -173,12 +176,26 @@ MAX_DELETION_WORDS = 8
 """A longer unmarked deletion is "the rest of the sentence", not something to recall."""
 
 
+_COMMON_WORDS = (
+    r"(?:(?:very|more|most|really|quite|so)\s+)?(?:important|key|essential|crucial|necessary|"
+    r"recommended|possible|impossible|easy|easier|hard|harder|best|good|better|useful|helpful|"
+    r"common|rare|simple|difficult|critical|vital|needed|required|optional|preferred)"
+)
+"""A blank that hides only "important" ("It is [...] to ...") tests nothing."""
+
+
 def vague_deletion(clause: ph.Clause) -> str | None:
     """Why hiding the clause's object would make a vague card, or None if it is clear.
 
     "We collect [...]" (the rest of a long sentence), "Memory is [...]": a learner cannot tell
     what is asked. Marked spans are never vague: the author chose them.
     """
+    if re.fullmatch(_COMMON_WORDS, clause.tail.strip(), re.I) or re.match(
+        r"(?:usually|often|always|very|well|also|just|only|really|typically|generally|then)\b",
+        clause.tail,
+        re.I,
+    ):
+        return "no clear deletion (the blank would hide a common word)"
     hidden = len(ph.words(clause.tail))
     shown = len(ph.words(f"{clause.subject} {clause.verb}"))
     if hidden > MAX_DELETION_WORDS:

@@ -16,7 +16,8 @@ _DIFFERENCE_RE = re.compile(
 )
 LIST_LABEL_RE = re.compile(r"^(.*\S)\s*:$")
 KEY_VALUE_RE = re.compile(
-    r"^(\*\*(?P<bold>[^*]+)\*\*|(?P<plain>[^:`*\[\]$\\]{1,40}?))\s*(?::|->|→|—)\s+(?P<value>\S.*)$"
+    r"^(?:\*\*(?P<bold>[^*]+)\*\*(?:\s*(?::|->|→|—)|\s+[-–])"
+    r"|(?P<plain>[^:`*\[\]$\\]{1,40}?)\s*(?::|->|→|—))\s+(?P<value>\S.*)$"
 )
 """``Key: value`` / ``**Key**: value``; a plain key holds no link, math or code."""
 _ARTICLES = {"a", "an", "the"}
@@ -607,8 +608,13 @@ def object_head(tail: str) -> tuple[str, str] | None:
         head = tail[: cut.start()]
         if "`" in head or head.count("(") != head.count(")") or re.search(r"[,;:]", head):
             return None
-        # "a protocol" alone says too little to be the one answer.
-        if 1 <= len(words(head)) <= 5 and not re.fullmatch(r"(?:a|an|the)\s+\S+", head, re.I):
+        # "a protocol" alone says too little to be the one answer; "is" is no object.
+        first = head.split(" ", 1)[0].lower()
+        if (
+            1 <= len(words(head)) <= 5
+            and not re.fullmatch(r"(?:a|an|the)\s+\S+", head, re.I)
+            and first not in _COPULAS | _MODALS
+        ):
             return head, tail[cut.start() :]
         return None
     return None
