@@ -45,3 +45,15 @@ def test_dialect_deck__cards_match_golden_file(name: str) -> None:
         golden.write_text(actual, encoding="utf-8")
     assert golden.exists(), f"no golden file {golden.name}: run with DECKMARK_UPDATE_GOLDEN=1"
     assert actual == golden.read_text(encoding="utf-8")
+
+
+def test_obsidian_embed__transcluded_text__makes_no_repeat_card() -> None:
+    [source] = discover([DIALECTS.relative_to(ROOT) / "obsidian-vault"])
+    deck = load_deck(source)
+    asked = [(card.source, card.front) for card in deck.cards]
+    assert len(asked) == len(set(asked))
+    # Ports.md embeds UDP#Use cases: its content shows there, its cards stay UDP's.
+    embedded = [
+        c for c in deck.cards if c.key.startswith("Basics/Ports.md") and "UDP.md" in str(c.source)
+    ]
+    assert [c.front for c in embedded] == ["Ports › Listen?"]

@@ -336,6 +336,7 @@ def _load_deck(
         cards.extend(replace(c, tags=(*c.tags, *file_tags)) for c in made)
         sections.extend(result.sections)
         warnings.extend(result.warnings)
+    cards = _without_embedded_repeats(cards, {key: o.path for _, key, o, _, _ in notes})
     if card_files:
         written = read_card_files(card_files, cards, sections, source.slug)
         problems.extend(written.problems)
@@ -437,6 +438,25 @@ def _blank_side(card: Card) -> str | None:
 def _one_line(text: str, width: int = 70) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _without_embedded_repeats(cards: list[Card], shown_paths: dict[str, str]) -> list[Card]:
+    """Cards made where text is embedded (``![[Note#Heading]]``), less the repeats.
+
+    A card from embedded text that asks what the embedded note's own card (same line, same
+    question) already asks is left out: the learner would review it twice.
+    """
+    own = {
+        (card.source, card.front)
+        for card in cards
+        if shown_paths.get(card.key.split("#", 1)[0]) == card.source.path
+    }
+    return [
+        card
+        for card in cards
+        if shown_paths.get(card.key.split("#", 1)[0]) == card.source.path
+        or (card.source, card.front) not in own
+    ]
 
 
 def _resolve_media(
