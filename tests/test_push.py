@@ -668,3 +668,24 @@ def test_push__note_deleted_in_anki_during_push__says_how_far_it_got(
     assert "\n" not in message
     rerun = push(ankiconnect, "docker").stdout
     assert rerun == "Docker: added 1, updated 0, moved 0, deleted 0; 4 unchanged\n"
+
+
+def test_apkg_with_markers_over_an_import_without__no_fork_no_conflict(
+    deck: Path, collection: Any
+) -> None:
+    """A user of the marker-less .apkg imports today's: same note types, nothing conflicting."""
+    apkg = build_apkg(deck)
+    import_apkg(collection, apkg)
+    for nid, fields in collection.db.all("select id, flds from notes"):
+        collection.db.execute("update notes set flds = ? where id = ?", strip_marker(fields), nid)
+    reviewed = review_all(collection, "Docker")
+
+    log = import_apkg(collection, apkg)
+
+    assert log["conflicting"] == 0 and log["new"] == 0
+    notes = read_notes(collection)
+    assert len(notes) == 5 and {n["notetype"] for n in notes} == {
+        "deckmark Basic",
+        "deckmark Cloze",
+    }
+    assert reviewed == 5 and collection.db.scalar("select count() from revlog") == 5
