@@ -150,3 +150,19 @@ def test_latex_lecture__math_fields_hold_mathjax_as_written(
         text = note["fields"].get("Text", "")
         for deletion in re.findall(r"\{\{c\d+::(.*?)\}\}(?!\})", text, re.DOTALL):
             assert deletion.count(r"\(") == deletion.count(r"\)")
+
+
+def test_image__symlink_out_of_the_deck_folder__never_packaged(tmp_path: Path) -> None:
+    secret = tmp_path / "private.png"
+    shutil.copyfile(DIALECTS / "outside.png", secret)
+    deck = tmp_path / "deck"
+    (deck / "pics").mkdir(parents=True)
+    (deck / "pics" / "chart.png").symlink_to(secret)
+    (deck / "notes.md").write_text(
+        "# Charts\n\nA chart shows data as a picture.\n\n![[chart.png]]\n", encoding="utf-8"
+    )
+    result = build([deck], tmp_path / "out", ["apkg"])
+    assert any(
+        "'chart.png' is outside the deck folder; not packaged" in str(w) for w in result.warnings
+    )
+    assert not any(card.media for d in result.decks for card in d.cards)

@@ -9,6 +9,7 @@ card shows the alt text. Nothing outside the deck folder is ever packaged.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -45,9 +46,14 @@ class MediaFinder:
     def by_name(self, name: str) -> list[Path]:
         if self._by_name is None:
             self._by_name = {}
-            for path in sorted(self.folder.rglob("*")):
-                if path.is_file() and not any(p.startswith(".") for p in path.parts[-3:]):
-                    self._by_name.setdefault(path.name.lower(), []).append(path)
+            for folder, subfolders, files in os.walk(self.folder):
+                # Hidden folders (.git, .obsidian, .trash) and node_modules hold no notes' media.
+                subfolders[:] = sorted(
+                    d for d in subfolders if not d.startswith(".") and d != "node_modules"
+                )
+                for file in sorted(files):
+                    path = Path(folder) / file
+                    self._by_name.setdefault(file.lower(), []).append(path)
         return self._by_name.get(name.lower(), [])
 
     def packaged_name(self, path: Path) -> str:
@@ -68,9 +74,12 @@ class MediaFinder:
                 if not resolved.is_relative_to(self.folder):
                     return None, f"'{ref}' is outside the deck folder; not packaged"
                 return resolved, ""
-        matches = self.by_name(Path(relative).name)
-        if matches:
-            return matches[0], ""
+        matches = [path.resolve() for path in self.by_name(Path(relative).name)]
+        inside = [path for path in matches if path.is_relative_to(self.folder)]
+        if inside:
+            return inside[0], ""
+        if matches:  # a link inside the deck folder to a file outside it
+            return None, f"'{ref}' is outside the deck folder; not packaged"
         return None, f"'{ref}' not found (looked next to the note and in the deck folder)"
 
 
