@@ -153,17 +153,54 @@ ANKICONNECT_PYTHON_ENV = "DECKMARK_ANKICONNECT_PYTHON"
 ANKICONNECT_VENV = ROOT / ".venv-ankiconnect"
 
 
-def _ankiconnect_python() -> Path:
-    """The Python (3.12+) that has anki-connect-server and httpx installed (.ci/run makes it)."""
-    configured = os.environ.get(ANKICONNECT_PYTHON_ENV)
-    python = Path(configured) if configured else ANKICONNECT_VENV / "bin" / "python"
-    if not python.is_file():
+ANKICONNECT_SERVER_REQUIREMENTS = ("anki-connect-server==0.5.0", "httpx")
+"""httpx is missing from anki-connect-server 0.5.0's metadata but needed to run it."""
+
+
+def _python_312() -> str | None:
+    """A Python 3.12 or newer for anki-connect-server (which needs it), or None."""
+    candidates = [
+        shutil.which(name) for name in ("python3.12", "python3.13", "python3.14", "python3")
+    ]
+    candidates += sorted(str(p) for p in Path.home().glob(".pyenv/versions/3.1[2-9]*/bin/python3"))
+    for candidate in filter(None, candidates):
+        probe = [candidate, "-c", "import sys; sys.exit(sys.version_info < (3, 12))"]
+        if subprocess.run(probe, capture_output=True, check=False).returncode == 0:
+            return candidate
+    return None
+
+
+def _make_ankiconnect_venv() -> None:
+    """Create .venv-ankiconnect with the server, so the README's `pytest` works on its own."""
+    python = _python_312()
+    if python is None:
         pytest.fail(
-            f"no anki-connect-server for the push tests: {python} does not exist. Run .ci/run, "
-            f"or: python3.12 -m venv {ANKICONNECT_VENV} && {ANKICONNECT_VENV}/bin/pip install "
-            f"anki-connect-server==0.5.0 httpx (or set {ANKICONNECT_PYTHON_ENV})",
+            "the push tests need Python 3.12+ for anki-connect-server: none found "
+            f"(python3.12 on PATH or under ~/.pyenv/versions); or set {ANKICONNECT_PYTHON_ENV}",
             pytrace=False,
         )
+    pip = [str(ANKICONNECT_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+    for step in (
+        [python, "-m", "venv", "--clear", str(ANKICONNECT_VENV)],
+        [*pip, *ANKICONNECT_SERVER_REQUIREMENTS],
+    ):
+        done = subprocess.run(step, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            shutil.rmtree(ANKICONNECT_VENV, ignore_errors=True)  # never leave half a venv
+            pytest.fail(f"{' '.join(step)} failed: {done.stderr[-2000:]}", pytrace=False)
+
+
+def _ankiconnect_python() -> Path:
+    """The Python that runs anki-connect-server: from the environment (.ci/run sets it), or
+    .venv-ankiconnect, created on first use."""
+    configured = os.environ.get(ANKICONNECT_PYTHON_ENV)
+    if configured:
+        if not Path(configured).is_file():
+            pytest.fail(f"{ANKICONNECT_PYTHON_ENV}={configured}: no such file", pytrace=False)
+        return Path(configured)
+    python = ANKICONNECT_VENV / "bin" / "python"
+    if not python.is_file():
+        _make_ankiconnect_venv()
     return python
 
 
