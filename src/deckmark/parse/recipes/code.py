@@ -101,7 +101,11 @@ def _line_cards(
 ) -> None:
     """A commented line both ways: what does it do, and which line does that."""
     snippet = textwrap.dedent(fact.code)
-    if result := re.match(r"^(?:=>|->|→)\s*(.+)$", fact.comment):
+    # "=> /path/to" or a bare value ("/path/to/foo", "'h'", "42"): what the line gives.
+    result = re.match(r"^(?:=>|->|→)\s*(.+)$", fact.comment) or re.match(
+        r"^([\"'/\d[{(].*)$", fact.comment
+    )
+    if result:
         out.add(
             CardKind.CODE, f"{where}, what does `{snippet}` give?", result.group(1), line_source
         )

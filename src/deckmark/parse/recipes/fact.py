@@ -24,9 +24,12 @@ def statements(out: SectionCards, text: str, source: SourceLocation, state: Topi
     if kv and not ph.is_question(text):
         key = ph.kv_key(kv)
         value = kv.group("value").strip()
-        if not definition.from_key_value(
-            out, key, value, source, state, bold=bool(kv.group("bold"))
-        ):
+        if "example" in out.section.title.lower():
+            out.leave_out(source, "example-specific (a worked example)", text)
+            return
+        # "**Uncommon** - Dijkstra, ...": a label over items, not a term to define.
+        bold = bool(kv.group("bold")) and not kv.group("dash")
+        if not definition.from_key_value(out, key, value, source, state, bold=bold):
             key_value(out, key, value, source, state)
         return
     for sentence in ph.split_sentences(text):
@@ -191,7 +194,8 @@ def vague_deletion(clause: ph.Clause) -> str | None:
     what is asked. Marked spans are never vague: the author chose them.
     """
     if re.fullmatch(_COMMON_WORDS, clause.tail.strip(), re.I) or re.match(
-        r"(?:usually|often|always|very|well|also|just|only|really|typically|generally|then)\b",
+        r"(?:usually|often|always|very|well|also|just|only|really|typically|generally|then|most|"
+        r"commonly|mostly|frequently|rarely|sometimes|would|could|should|might|may|will|can|be)\b",
         clause.tail,
         re.I,
     ):

@@ -16,7 +16,7 @@ _DIFFERENCE_RE = re.compile(
 )
 LIST_LABEL_RE = re.compile(r"^(.*\S)\s*:$")
 KEY_VALUE_RE = re.compile(
-    r"^(?:\*\*(?P<bold>[^*]+)\*\*(?:\s*(?::|->|→|—)|\s+[-–])"
+    r"^(?:\*\*(?P<bold>[^*]+)\*\*(?:\s*(?::|->|→|—)|(?P<dash>\s+[-–]))"
     r"|(?P<plain>[^:`*\[\]$\\]{1,40}?)\s*(?::|->|→|—))\s+(?P<value>\S.*)$"
 )
 """``Key: value`` / ``**Key**: value``; a plain key holds no link, math or code."""
@@ -280,6 +280,8 @@ def key_value(text: str) -> re.Match[str] | None:
     syntax: ..."): that is a sentence introducing its explanation."""
     match = KEY_VALUE_RE.match(text)
     if match and (plain := match.group("plain")):
+        if plain.startswith(("_", "*")):
+            return None  # "_Paragraph 2: ..._": the colon is inside an emphasis
         key_words = plain.split()
         if len(key_words) >= 4 and any(is_verb(w) for w in key_words[1:]):
             return None
@@ -682,7 +684,9 @@ _ADVICE = {
     "be", "do", "don't", "never", "always", "suppose", "assume", "imagine", "recall", "ensure",
     "avoid", "keep", "make", "let", "let's",
 }  # fmt: skip
-_EXAMPLE_OPENER = re.compile(r"^(?:for (?:example|instance)|e\.g\.|i\.e\.|example)\b", re.I)
+_EXAMPLE_OPENER = re.compile(
+    r"^(?:for (?:example|instance)|e\.g\.|i\.e\.|(?:another |an |one )?example)\b", re.I
+)
 
 
 def is_example(sentence: str) -> bool:
