@@ -90,6 +90,7 @@ def test_rebuild__nothing_changed__outputs_kept_and_equal_to_a_fresh_build(
     assert again.decks == first.decks
     fresh = build([deck], tmp_path / "fresh", FORMATS, now=T2, use_cache=False)
     assert fresh.unchanged == ()
+    assert fresh.decks == again.decks
     assert not (tmp_path / "fresh" / CACHE_DIR).exists()
     assert_same_outputs(out, tmp_path / "fresh", "deck", tmp_path)
 

@@ -25,7 +25,6 @@ from deckmark.errors import (
 )
 from deckmark.exporters import Export, ExportOptions, exporter
 from deckmark.identity import (
-    ChangeKind,
     IdentityResult,
     Lockfile,
     assign_identities,
@@ -636,8 +635,9 @@ def _identified_deck(
     key of everything the deck's exporters read.
 
     The exporters read the deck, its media files and its cards' GUIDs and times, which the
-    lockfile this build writes holds. Identities are reused only for a deck without media whose
-    cards are all unchanged: then they do not depend on ``now`` and the lockfile stays as it is.
+    lockfile this build writes holds. Identities are reused only for a deck without media, from
+    a build that wrote this very lockfile and warned of nothing ambiguous: then every card is
+    unchanged against it, so they do not depend on ``now`` and the lockfile stays as it is.
     """
     text = _read_deck(source)
     lock_path = lockfile_path(source.root)
@@ -650,14 +650,10 @@ def _identified_deck(
     deck, uses_media = _load_deck(source, text, cache)
     deck, identity = identify(source, deck, now, out_dir)
     lock_text = format_lockfile(identity.lockfile).encode("utf-8")
-    if (
-        cache is not None
-        and identity_key is not None
-        and not uses_media
-        and lock_text == lock_bytes
-        and all(change.kind is ChangeKind.UNCHANGED for change in identity.changes)
-    ):
-        cache.put("identities", identity_key, deck)
+    if cache is not None and not uses_media and not identity.warnings:
+        # Against the lockfile this build writes, every card is unchanged and nothing is
+        # ambiguous: the next build would give the same deck, whatever its time.
+        cache.put("identities", cache_key("identity", text.key, lock_text), deck)
     # A media file's packaged name is a hash of its content: the names stand for the files.
     media = sorted({repr(file) for card in deck.cards for file in card.media})
     return deck, identity.lockfile, cache_key("input", text.key, lock_text, *media)
