@@ -32,6 +32,7 @@ def from_key_value(
     if (
         bold
         and state.keyword is None
+        and _term_like(key)
         and _reads_as_definition(value)
         and not _NAMED_ITEMS.search(out.section.title)
     ):
@@ -47,6 +48,14 @@ _NAMED_ITEMS = re.compile(
     r"best practices?|tips?|features?|distinctions?|differences?|pitfalls?|strategies|steps?)\b",
     re.IGNORECASE,
 )
+
+
+def _term_like(key: str) -> bool:
+    """ "Handshake", "MSS", "Process substitution"; not "Pro and Team Tiers" or "Volume Names"."""
+    key_words = key.split()
+    last = key_words[-1] if key_words else ""
+    plural = last.lower().endswith("s") and not last.isupper() and not last.endswith("ss")
+    return 0 < len(key_words) <= 4 and "and" not in key_words and not plural
 
 
 def _reads_as_definition(value: str) -> bool:

@@ -56,7 +56,7 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     if sentence.count("**") % 2:  # bold that spans sentences: its markers belong to neither
         sentence = sentence.replace("**", "")
     previous, state.previous = state.previous, sentence
-    reference = ph.starts_with_reference(sentence)
+    reference = ph.starts_with_reference(sentence.lstrip("_*"))
     certain = state.about_subject and ph.starts_with_pronoun(sentence)
     sentence = ph.with_subject(sentence, state.subject, antecedent_certain=certain)
     state.about_subject = certain or ph.subject_end(sentence, state.subject.name) is not None
@@ -143,6 +143,7 @@ def cloze_name(
         if m.start() >= start
         and m.group(0).lower() not in own
         and m.group(0) != "I"
+        and not ph.is_function_word(m.group(0))
         # In German every noun is capitalised: there only acronyms, CamelCase and numbers.
         and (title_case or not re.fullmatch(r"[A-Z][a-z]+", m.group(0)))
     ]
@@ -202,6 +203,10 @@ def vague_deletion(clause: ph.Clause) -> str | None:
         return "no clear deletion (the blank would hide a common word)"
     hidden = len(ph.words(clause.tail))
     shown = len(ph.words(f"{clause.subject} {clause.verb}"))
+    if re.match(r"(?:that|which|who|whom|whose)\b", clause.tail, re.I):
+        return "no clear deletion (the blank would hide a relative clause)"
+    if shown >= 10 and re.match(ph.PREPOSITION_START, clause.tail, re.I):
+        return "no clear deletion (the blank would hide an afterthought)"
     if hidden > MAX_DELETION_WORDS:
         return "no clear deletion (the blank would hide a long tail)"
     if re.match(

@@ -67,6 +67,17 @@ _NOT_SUBJECTS = (
     | {"thus", "hence", "therefore", "finally", "however", "moreover", "furthermore", "so"}
     | {"additionally", "similarly", "otherwise", "instead", "first", "second", "next", "last"}
 )
+PREPOSITION_START = r"(?:in|on|at|for|with|by|from|to|into|over|across|through)\s"
+
+
+def is_function_word(word: str) -> bool:
+    """ "Should", "The", "With": capitalised at a line start, never a name to recall."""
+    lower = word.lower()
+    return lower in _ARTICLES | _PRONOUNS | _PERSONAL | _MODALS | _COPULAS | _PREPOSITIONS | (
+        _CONJUNCTIONS
+    )
+
+
 _DETERMINERS = _ARTICLES | {
     "each",
     "every",
@@ -532,8 +543,9 @@ class Clause:
 def split_clause(sentence: str) -> Clause | None:
     """Find the main verb of a simple declarative sentence, or None when unsure."""
     tokens = sentence.split(" ")
-    if not tokens or tokens[0].lower().strip(",") in _NOT_SUBJECTS | {"e.g.", "i.e.", "note"}:
-        return None
+    first = tokens[0].lower().strip(",") if tokens else ""
+    if not first or first in _NOT_SUBJECTS | _COPULAS | _MODALS | {"e.g.", "i.e.", "note"}:
+        return None  # no subject: "Are created by ...", "Because ..."
     backticks = 0  # odd while inside a code span: no verb there, no cut there
     for index, token in enumerate(tokens):
         inside_code = backticks % 2 == 1
