@@ -214,3 +214,18 @@ def test_notes__closed_fences_in_lists_and_quotes__no_warning(tmp_path: Path) ->
     )
     (deck,) = check([tmp_path / "n.md"])
     assert deck.warnings == ()
+
+
+def test_notes__deletion_of_an_image_that_cannot_be_shown__left_out_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    # Found by the property test: an unpackaged image without alt text shows nothing.
+    (tmp_path / "n.md").write_text(
+        "## Docker vs Podman\n\n**Docker**\n\n- Docker is a daemon.\n\n**Podman**\n\n"
+        '- Podman is daemonless with **<img src=x onerror="alert(1)">**.\n'
+    )
+    (deck,) = check([tmp_path / "n.md"])
+    assert not [c.front for c in deck.cards if "{{c1::**<img" in c.front]
+    assert "n.md:9: made no card: it would have an empty deletion: Podman is daemonless with" in (
+        "\n".join(map(str, deck.warnings))
+    )

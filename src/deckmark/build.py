@@ -420,16 +420,20 @@ def _blank_side(card: Card) -> str | None:
     """What of the card would show nothing in Anki ("no question", ...), or None."""
     from deckmark.render.html import shows_something  # loads Markdown and Pygments
 
+    media = {m.ref: m.name for m in card.media}
+
+    def shows(markdown_text: str) -> bool:
+        return shows_something(markdown_text, media)
+
     if card.is_cloze:
-        around = CLOZE_RE.sub("", card.front)
-        if not shows_something(card.prompt) and not shows_something(around):
+        if not shows(card.prompt) and not shows(CLOZE_RE.sub("", card.front)):
             return "nothing but its deletion to show"
-        if not all(shows_something(m.group(2)) for m in CLOZE_RE.finditer(card.front)):
+        if not all(shows(m.group(2)) for m in CLOZE_RE.finditer(card.front)):
             return "an empty deletion"
         return None
-    if not shows_something(card.front):
+    if not shows(card.front):
         return "no question to show"
-    if not shows_something(card.back):
+    if not shows(card.back):
         return "no answer to show"
     return None
 

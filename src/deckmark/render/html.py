@@ -21,7 +21,6 @@ from markdown_it.utils import EnvType, OptionsDict
 from deckmark.markdown import (
     SAFE_URL_SCHEMES,
     docusaurus_title,
-    image_sources,
     is_safe_url,
     markdown,
     parse,
@@ -261,14 +260,15 @@ def markdown_inline_to_html(markdown_text: str) -> str:
     return _renderer().renderInline(tokens[0].children or [], _options(), env)
 
 
-def shows_something(markdown_text: str) -> bool:
+def shows_something(markdown_text: str, media: Mapping[str, str] | None = None) -> bool:
     """Whether the Markdown, rendered for Anki, shows anything: visible text or an image.
 
-    ``<br>``, empty emphasis, spaces and invisible characters (zero-width, word joiner) do not
-    count.
+    ``media`` as for :func:`markdown_to_html`: an image that is not packaged shows its alt text,
+    which may be empty. ``<br>``, empty emphasis, spaces and invisible characters (zero-width,
+    word joiner) do not count.
     """
-    if image_sources(markdown_text):
-        return True  # the image, or its alt text (warned about when it cannot be found)
-    rendered = markdown_to_html(markdown_text)
+    rendered = markdown_to_html(markdown_text, media=media)
+    if "<img" in rendered:
+        return True
     text = htmllib.unescape(re.sub(r"<[^>]*>", "", rendered))
     return any(unicodedata.category(ch)[0] not in "CZ" for ch in text)
