@@ -100,6 +100,38 @@ def test_push__nothing_listening__says_how_to_install_ankiconnect(deck: Path) ->
     assert not (deck / "deckmark.lock").exists()  # nothing built when Anki is not there
 
 
+def test_push__address_without_scheme__one_line_error(deck: Path) -> None:
+    result = CliRunner().invoke(cli, ["push", "docker", "--url", "localhost:8765"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: AnkiConnect address 'localhost:8765': give it as http://host:port, "
+        "for example http://127.0.0.1:8765\n"
+    )
+
+
+def test_push__something_else_on_the_port__one_line_error(deck: Path) -> None:
+    with socket.socket() as listener:  # a service that is not HTTP at all, like SSH
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+        def answer() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+
+        thread = threading.Thread(target=answer, daemon=True)
+        thread.start()
+        result = CliRunner().invoke(cli, ["push", "docker", "--url", url])
+        thread.join(timeout=10)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"Error: cannot reach AnkiConnect at {url} (the answer is not from AnkiConnect): "
+        "is Anki running with the AnkiConnect add-on?"
+    )
+
+
 class AddonLike(http.server.BaseHTTPRequestHandler):
     """Answers like the AnkiConnect add-on with an API key set (the add-on needs Anki's GUI,
     and anki-connect-server has no API key): every action needs the key, version is

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import urllib.error
@@ -87,6 +88,11 @@ class AnkiConnect:
         return version
 
     def _post(self, request: dict[str, Any]) -> Any:
+        if not self.url.startswith(("http://", "https://")):
+            raise AnkiConnectError(
+                f"AnkiConnect address {self.url!r}: give it as http://host:port, "
+                f"for example {DEFAULT_URL}"
+            )
         body = json.dumps(request).encode()
         http_request = urllib.request.Request(
             self.url, data=body, headers={"Content-Type": "application/json"}, method="POST"
@@ -104,6 +110,8 @@ class AnkiConnect:
             raise AnkiNotRunningError(self.url, f"no answer within {self.timeout:g} s") from e
         except (ConnectionError, OSError) as e:
             raise AnkiNotRunningError(self.url, _reason(e)) from e
+        except http.client.HTTPException as e:  # something that does not speak HTTP
+            raise AnkiNotRunningError(self.url, "the answer is not from AnkiConnect") from e
         try:
             return json.loads(payload)
         except ValueError as e:
