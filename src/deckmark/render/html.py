@@ -229,7 +229,7 @@ def markdown_to_html(
     return _render_cached(markdown_text, literal_cloze_text)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1 << 16)  # a few tens of MB at most; a large deck's cards fit
 def _render_cached(markdown_text: str, literal_cloze_text: bool) -> str:
     # Cards repeat fields (a code block on three cards, a shared answer): render each once.
     return _render(markdown_text, literal_cloze_text, {})
@@ -267,6 +267,8 @@ def shows_something(markdown_text: str, media: Mapping[str, str] | None = None) 
     which may be empty. ``<br>``, empty emphasis, spaces and invisible characters (zero-width,
     word joiner) do not count.
     """
+    if markdown_text[:1].isascii() and markdown_text[:1].isalpha():
+        return True  # no Markdown construct starts with a letter: it shows as text
     rendered = markdown_to_html(markdown_text, media=media)
     if "<img" in rendered:
         return True
