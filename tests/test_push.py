@@ -290,7 +290,8 @@ def test_push__note_edited_in_anki__reported_and_kept_until_force(
     assert result.exit_code == 0, result.output
     assert result.stderr == (
         "conflict: docker/notes.md:4: What is a Docker image?: edited in Anki since deckmark "
-        "wrote it (differs: Back); kept Anki's version, --force overwrites\n"
+        "wrote it (Back in Anki 'My own words.', in the notes 'A read-only template to create "
+        "containers.'); kept Anki's version, --force overwrites\n"
     )
     assert "updated 0" in result.stdout and "1 conflicts kept" in result.stdout
     assert _field(image_note(ankiconnect), "Back") == "My own words."

@@ -337,9 +337,8 @@ def _push_once(
     _echo_warnings(prepared.warnings)
     for plan in prepared.plans:
         for change in plan.of(Action.CONFLICT):
-            differs = f" (differs: {', '.join(change.differs)})" if change.differs else ""
             _echo(
-                f"conflict: {change.label}: {change.detail}{differs}; kept Anki's version, "
+                f"conflict: {change.label}: {change.detail}; kept Anki's version, "
                 "--force overwrites",
                 err=True,
             )

@@ -269,13 +269,18 @@ def _compare(
             )
         return None
     if edited_in_anki and differs and not force:
+        shown = "; ".join(
+            f"{name} in Anki {_excerpt(current.get(name, ''))}, "
+            f"in the notes {_excerpt(wanted[name])}"
+            for name in differs
+        )
         return Change(
             action=Action.CONFLICT,
             label=label,
             card=card,
             note_id=note.note_id,
             differs=differs,
-            detail="edited in Anki since deckmark wrote it",
+            detail=f"edited in Anki since deckmark wrote it ({shown})",
         )
     return Change(
         action=Action.UPDATE,
@@ -315,6 +320,12 @@ def _note_label(note: AnkiNote) -> str:
     first = strip_marker(note.field_values[0]) if note.fields else ""
     text = " ".join(_plain(first).split())
     return f"{_plain(source)}: {text[:80] + '...' if len(text) > 80 else text}"
+
+
+def _excerpt(html_text: str, width: int = 60) -> str:
+    """A field as short quoted plain text, for a one-line report."""
+    text = " ".join(_plain(strip_marker(html_text)).split())
+    return repr(text if len(text) <= width else text[: width - 3] + "...")
 
 
 def _plain(html_text: str) -> str:
