@@ -49,10 +49,14 @@ def main() -> int:
         anki = next(counter) % args.anki_every == 0
         outcome = check_deck(files, anki=anki)
         outcomes[outcome + (" (Anki)" if anki else "")] += 1
+        done = sum(outcomes.values())
+        if done % 500 == 0:
+            print(f"  {done} examples, {time.perf_counter() - started:.0f} s", flush=True)
 
     if args.seed is not None:
         run = seed(args.seed)(run)
     started = time.perf_counter()
+    print(f"deckmark fuzz: {args.examples} examples", flush=True)
     failure = ""
     try:
         run()
