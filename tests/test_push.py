@@ -722,3 +722,25 @@ def test_apkg_with_markers_over_an_import_without__no_fork_no_conflict(
         "deckmark Cloze",
     }
     assert reviewed == 5 and collection.db.scalar("select count() from revlog") == 5
+
+
+def test_push__two_decks__a_card_moved_between_them_is_never_deleted(
+    deck: Path, ankiconnect: AnkiConnectServer
+) -> None:
+    other = deck.parent / "kubernetes"
+    other.mkdir()
+    (other / "notes.md").write_text(
+        "# Kubernetes\n\n## Pod\n- A pod is the smallest deployable unit of Kubernetes.\n", "utf-8"
+    )
+    assert push(ankiconnect, "docker", "kubernetes").exit_code == 0
+    note = image_note(ankiconnect)
+    card_ids = ankiconnect.invoke("findCards", query=f"nid:{note['noteId']}")
+    ankiconnect.invoke("changeDeck", cards=card_ids, deck="Kubernetes")  # the user's choice
+
+    result = push(ankiconnect, "docker", "kubernetes", "--yes")
+
+    assert result.stdout == (
+        "Docker: added 0, updated 0, moved 0, deleted 0; 5 unchanged\n"
+        "Kubernetes: added 0, updated 0, moved 0, deleted 0; 1 unchanged\n"
+    )
+    assert ankiconnect.invoke("findCards", query=f"nid:{note['noteId']}") == card_ids

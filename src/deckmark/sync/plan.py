@@ -170,8 +170,13 @@ def plan_push(
     *,
     force: bool = False,
     source_link: str | None = None,
+    other_guids: frozenset[str] = frozenset(),
 ) -> PushPlan:
-    """Compare the built ``deck`` with Anki's notes; what a push must do, note by note."""
+    """Compare the built ``deck`` with Anki's notes; what a push must do, note by note.
+
+    ``other_guids``: GUIDs the other decks of the same push build; a card of theirs that the
+    user moved into this deck is theirs, never deleted here.
+    """
     by_guid: dict[str, AnkiNote] = {}
     copies: list[AnkiNote] = []
     for anki_note in sorted(anki_notes, key=lambda n: n.note_id):
@@ -204,7 +209,7 @@ def plan_push(
         if move is not None:
             changes.append(move)
     for guid, note in by_guid.items():
-        if guid not in built_guids and note.in_deck(deck.name):
+        if guid not in built_guids and guid not in other_guids and note.in_deck(deck.name):
             changes.append(
                 Change(action=Action.DELETE, label=_note_label(note), note_id=note.note_id)
             )

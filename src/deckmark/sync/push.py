@@ -39,8 +39,17 @@ def prepare_push(
         decks = list(build(paths, Path("build"), [], now=now).decks)
     anki_notes = read_anki_notes(client)
     looks = read_note_type_looks(client)
+    guids = {deck.name: frozenset(card.guid for card in deck.cards) for deck in decks}
     plans = tuple(
-        plan_push(deck, anki_notes, looks, force=force, source_link=source_link) for deck in decks
+        plan_push(
+            deck,
+            anki_notes,
+            looks,
+            force=force,
+            source_link=source_link,
+            other_guids=frozenset().union(*(g for name, g in guids.items() if name != deck.name)),
+        )
+        for deck in decks
     )
     warnings = tuple(w for deck in decks for w in deck.warnings)
     return PreparedPush(client=client, plans=plans, warnings=warnings, now=now)
