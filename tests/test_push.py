@@ -316,7 +316,7 @@ def test_push__dry_run__lists_changes_and_changes_nothing(
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "add      docker/notes.md:6: {{c1::`docker images`}} lists local images.\n"
-        "update   docker/notes.md:4: What is a Docker image?\n"
+        "update   docker/notes.md:4: What is a Docker image? (changed: Back)\n"
         "delete   docker/notes.md:6: Each instruction adds {{c1::a layer}}.\n"
         "Docker: would add 1, update 1, move 0, delete 1; 3 unchanged\n"
     )

@@ -18,7 +18,7 @@ from deckmark.report import terminal_text
 if TYPE_CHECKING:
     from deckmark.sync.apply import PushResult
     from deckmark.sync.client import AnkiConnect
-    from deckmark.sync.plan import PushPlan
+    from deckmark.sync.plan import Change, PushPlan
 
 PATHS = click.argument(
     "paths", nargs=-1, type=click.Path(path_type=Path, exists=False, dir_okay=True)
@@ -357,8 +357,7 @@ def _push_once(
         if dry_run:
             for action in (Action.ADD, Action.UPDATE, Action.MOVE, Action.DELETE):
                 for change in plan.of(action):
-                    where = f" (from {change.detail} to {change.deck})" if change.detail else ""
-                    _echo(f"{action.value:8} {change.label}{where}")
+                    _echo(f"{action.value:8} {change.label}{_change_detail(change)}")
             _echo(_push_summary(plan, dry_run=True))
             continue
         deletions = plan.of(Action.DELETE)
@@ -377,6 +376,18 @@ def _push_once(
                 err=True,
             )
         _echo(_push_summary(plan, dry_run=False, result=result))
+
+
+def _change_detail(change: Change) -> str:
+    """What a dry run adds to a change's line: the fields an update rewrites, a move's decks."""
+    from deckmark.sync.plan import Action
+
+    if change.action is Action.MOVE:
+        return f" (from {change.detail} to {change.deck})"
+    if change.action is Action.UPDATE:
+        parts = list(change.differs) + (["tags"] if change.tags or change.stale_tags else [])
+        return f" (changed: {', '.join(parts)})" if parts else " (push marker only)"
+    return ""
 
 
 def _push_summary(plan: PushPlan, dry_run: bool, result: PushResult | None = None) -> str:
