@@ -242,3 +242,38 @@ def test_build__two_decks_with_the_same_output_name__refused_naming_both(tmp_pat
         "a/My Notes.md; rename one of them, or build them into separate folders with -o\n"
     )
     assert not (tmp_path / "build").exists()
+
+
+def test_output_folder_on_a_read_only_file_system__one_line_error_and_outputs_intact(
+    tmp_path: Path, built: dict[Path, bytes]
+) -> None:
+    command = [sys.executable, "-m", "deckmark", "build", "n.md", "-o", "out", "-f", "apkg"]
+    if os.geteuid() == 0:  # a real read-only mount of out/, in a private mount namespace
+        script = "mount --bind out out && mount -o remount,ro,bind out && exec " + " ".join(command)
+        command, reason = ["unshare", "-m", "sh", "-c", script], "read-only file system"
+    else:  # without root, a folder without write permission is the nearest
+        (tmp_path / "out").chmod(0o555)
+        reason = "permission denied"
+    try:
+        done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    finally:
+        (tmp_path / "out").chmod(0o755)
+    assert (done.returncode, done.stdout, done.stderr) == (1, "", f"Error: out/n.apkg: {reason}\n")
+    _assert_untouched(built)
+
+
+def test_disk_full_mid_write__one_line_error_naming_the_file(tmp_path: Path) -> None:
+    (tmp_path / "n.md").write_text(NOTES * 40)
+    (tmp_path / "out").mkdir()
+    command = [sys.executable, "-m", "deckmark", "build", "n.md", "-o", "out", "-f", "apkg"]
+    if os.geteuid() == 0:  # a real full file system: 8 KiB of tmpfs, in a private namespace
+        script = "mount -t tmpfs -o size=8k none out && exec " + " ".join(command)
+        command, reason = ["unshare", "-m", "sh", "-c", script], "no space left on the device"
+    else:  # without root, a file-size limit is the nearest
+        limit = "import resource; resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))"
+        command = [sys.executable, "-c", f"{limit}; import runpy; runpy.run_module('deckmark')"]
+        command += ["build", "n.md", "-o", "out", "-f", "apkg"]
+        reason = "could not write (disk I/O error: disk full or a file-size limit?)"
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (1, "", f"Error: out/n.apkg: {reason}\n")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == []

@@ -60,8 +60,10 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.replace(tmp_name, path)
         else:
             batch.append(_Staged(Path(tmp_name), path))
-    except BaseException:
+    except BaseException as e:
         Path(tmp_name).unlink(missing_ok=True)
+        if isinstance(e, OSError) and e.filename is None:
+            e.filename = str(path)  # a full disk names no file
         raise
 
 
