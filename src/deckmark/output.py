@@ -62,7 +62,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             batch.append(_Staged(Path(tmp_name), path))
     except BaseException as e:
         Path(tmp_name).unlink(missing_ok=True)
-        if isinstance(e, OSError) and e.filename is None:
+        if isinstance(e, OSError) and e.errno is not None and e.filename is None:
             e.filename = str(path)  # a full disk names no file
         raise
 
