@@ -85,6 +85,9 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     if personal:
         out.leave_out(source, "personal narrative, not a fact", sentence)
         return
+    if len(ph.words(sentence)) <= 2:
+        out.leave_out(source, "too short to give the blank a context", sentence)
+        return
     cloze = cloze_marked_spans(sentence)
     if cloze is None and ph.is_imperative(sentence):
         out.leave_out(source, "no clear deletion (advice)", sentence)
@@ -144,6 +147,8 @@ def cloze_name(
         and m.group(0).lower() not in own
         and m.group(0) != "I"
         and not ph.is_function_word(m.group(0))
+        and masked[: m.start()].count("(") <= masked[: m.start()].count(")")
+        and masked[: m.start()].count("（") <= masked[: m.start()].count("）")
         # In German every noun is capitalised: there only acronyms, CamelCase and numbers.
         and (title_case or not re.fullmatch(r"[A-Z][a-z]+", m.group(0)))
     ]
@@ -188,12 +193,20 @@ _COMMON_WORDS = (
 """A blank that hides only "important" ("It is [...] to ...") tests nothing."""
 
 
+_VAGUE_START = (
+    r"(?:a multitude of|a number of|a lot of|lots of|a few|several|many|various|some|a variety of"
+    rf"|(?:an?|the)\s+{_COMMON_WORDS})\b"
+)
+
+
 def vague_deletion(clause: ph.Clause) -> str | None:
     """Why hiding the clause's object would make a vague card, or None if it is clear.
 
     "We collect [...]" (the rest of a long sentence), "Memory is [...]": a learner cannot tell
     what is asked. Marked spans are never vague: the author chose them.
     """
+    if re.match(_VAGUE_START, clause.tail, re.I):
+        return "no clear deletion (the blank would hide a vague phrase)"
     if re.fullmatch(_COMMON_WORDS, clause.tail.strip(), re.I) or re.match(
         r"(?:usually|often|always|very|well|also|just|only|really|typically|generally|then|most|"
         r"commonly|mostly|frequently|rarely|sometimes|would|could|should|might|may|will|can|be)\b",
@@ -203,6 +216,11 @@ def vague_deletion(clause: ph.Clause) -> str | None:
         return "no clear deletion (the blank would hide a common word)"
     hidden = len(ph.words(clause.tail))
     shown = len(ph.words(f"{clause.subject} {clause.verb}"))
+    before = ph.mask_math(f"{clause.subject} {clause.verb}")
+    if before.count("\\(") != before.count("\\)") or before.count("$") % 2:
+        return "no clear deletion (the cut would fall inside a formula)"
+    if hidden == 1 and (ph.is_verb(clause.tail) or clause.tail.lower().endswith("ed")):
+        return "no clear deletion (the blank would hide a single verb)"
     if re.match(r"(?:that|which|who|whom|whose)\b", clause.tail, re.I):
         return "no clear deletion (the blank would hide a relative clause)"
     if shown >= 10 and re.match(ph.PREPOSITION_START, clause.tail, re.I):

@@ -53,7 +53,11 @@ def list_card(
     def marker(n: int) -> str:
         return f"{n}." if block.ordered else "-"
 
-    if count <= _LIST_INLINE_MAX or any(map(has_braces, names)):
+    if count > _LIST_INLINE_MAX and " … (" in question:
+        # A long list under a label that names nothing ("For each topic, you can expect to
+        # find:"): a blank per item would not say what is asked.
+        out.leave_out(source, "list label names nothing to recall item by item", label)
+    elif count <= _LIST_INLINE_MAX or any(map(has_braces, names)):
         answer = "\n".join(f"{marker(n)} {name}" for n, name in enumerate(names, 1))
         out.add(CardKind.LIST, question, answer, source)
     else:

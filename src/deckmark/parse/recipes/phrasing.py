@@ -684,7 +684,7 @@ def starts_with_reference(sentence: str) -> bool:
 
 def is_imperative(sentence: str) -> bool:
     """ "Include programming languages ...", "Ensure your cover letter ...": advice."""
-    first = re.sub(r"[^\w]", "", sentence.partition(" ")[0])
+    first = re.sub(r"[^\w'’]", "", sentence.partition(" ")[0]).replace("’", "'")
     lower = first.lower()
     return first[:1].isupper() and (
         lower in _ADVICE or (lower == base_form(lower) and lower in _VERBS)
@@ -697,7 +697,10 @@ _ADVICE = {
     "avoid", "keep", "make", "let", "let's",
 }  # fmt: skip
 _EXAMPLE_OPENER = re.compile(
-    r"^(?:for (?:example|instance)|e\.g\.|i\.e\.|(?:another |an |one )?example)\b", re.I
+    r"^(?:for (?:example|instance)|e\.g\.|i\.e\.|(?:another |an |one )?example"
+    r"|ad esempio|per esempio|por ejemplo|par exemple|zum beispiel|z\.\s?b\.|beispiel"
+    r"|例如|比如|举例|例：)",
+    re.I,
 )
 
 
