@@ -42,12 +42,12 @@ ls -l
 
 ## Links
 
-- A [script link](javascript:alert(1)) is refused.
-- An [entity link](JaVa&#115;cript:alert(1)) is refused.
-- An autolink <javascript:alert(1)> is refused.
-- A [data link](data:text/html;base64,PHNjcmlwdD4=) is refused.
-- A [file link](file:///etc/passwd) is refused.
-- A [web link](https://docs.docker.com/) is kept.
+- A [script link](javascript:alert(1)) is **refused**.
+- An [entity link](JaVa&#115;cript:alert(1)) is **refused**.
+- An autolink <javascript:alert(1)> is **refused**.
+- A [data link](data:text/html;base64,PHNjcmlwdD4=) is **refused**.
+- A [file link](file:///etc/passwd) is **refused**.
+- A [web link](https://docs.docker.com/) is **kept**.
 """
 
 

@@ -64,6 +64,13 @@ def code_cards(
         if not re.search(r"\w", fact.code) or not re.search(r"[^\W\d_]{2}", fact.comment):
             out.leave_out(line_source, "comment explains no code", f"{fact.code}  # {fact.comment}")
             continue
+        # "pass", or "✅ RIGHT: ..." / "❌ WRONG" on a function: a verdict, not what the code does.
+        verdict = re.match(r"^\W*(?:✅|❌|wrong\b|right\b|bad\b|good\b)", fact.comment, re.I)
+        if fact.code.strip() in ("pass", "...", "…") or verdict:
+            out.leave_out(
+                line_source, "comment judges the code instead of explaining it", fact.comment
+            )
+            continue
         if placeholder:
             out.leave_out(line_source, "comment is a placeholder", fact.comment)
             continue

@@ -149,6 +149,9 @@ class SectionCards:
         front, back = front.strip(), back.strip()
         if not front or (not back and "{{c" not in front):
             return
+        if re.search(r"\blorem ipsum\b|\bdolor sit amet\b", f"{front} {back}", re.I):
+            self.leave_out(source, "placeholder text", front)
+            return
         front = self._distinguishable(front)
         self.blanked.add(CLOZE_RE.sub("[...]", front))
         self.counts[kind.value] += 1

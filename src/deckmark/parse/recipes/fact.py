@@ -75,6 +75,9 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     if ph.is_question_text(sentence):
         out.leave_out(source, "a question, not a statement", sentence)
         return
+    if re.search(r"\b(?:TODO|FIXME|TBD)\b", sentence):
+        out.leave_out(source, "placeholder text", sentence)
+        return
     if re.search(r"</?[A-Za-z][^>]*>", sentence):
         out.leave_out(source, "HTML in the sentence", sentence)
         return
@@ -85,7 +88,7 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     if personal:
         out.leave_out(source, "personal narrative, not a fact", sentence)
         return
-    if len(ph.words(sentence)) <= 2:
+    if len(ph.words(sentence)) == 2:  # one word alone is judged when the card is added
         out.leave_out(source, "too short to give the blank a context", sentence)
         return
     cloze = cloze_marked_spans(sentence)
@@ -209,7 +212,8 @@ def vague_deletion(clause: ph.Clause) -> str | None:
         return "no clear deletion (the blank would hide a vague phrase)"
     if re.fullmatch(_COMMON_WORDS, clause.tail.strip(), re.I) or re.match(
         r"(?:usually|often|always|very|well|also|just|only|really|typically|generally|then|most|"
-        r"commonly|mostly|frequently|rarely|sometimes|would|could|should|might|may|will|can|be)\b",
+        r"commonly|mostly|frequently|rarely|sometimes|would|could|should|might|may|will|can|be|"
+        r"automatically|natively|directly|easily|simply|entirely)\b",
         clause.tail,
         re.I,
     ):

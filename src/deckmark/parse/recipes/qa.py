@@ -26,15 +26,23 @@ def _plain(title: str) -> str:
     return re.sub(r"</?\w+[^>]*>|\*\*|__", "", title).strip()
 
 
+def _is_hint(block: Block) -> bool:
+    return isinstance(block, Container) and bool(
+        re.search(r"\bhints?\b|\btipp?s?\b|\bsuggeriment", _plain(block.title), re.I)
+    )
+
+
 def answer_split(blocks: list[Block]) -> tuple[list[Block], list[Block]] | None:
     """(question blocks, answer blocks) when the body holds an answer marker, else None."""
     for index, block in enumerate(blocks):
-        if (
-            isinstance(block, Container)
-            and block.kind == "details"
-            and (block.reveals_answer or not _plain(block.title))
+        if isinstance(block, Container) and (
+            block.reveals_answer
+            or (block.kind == "details" and not _plain(block.title))
+            or ANSWER_HEADING.match(re.sub(r"^\W+", "", _plain(block.title)))
         ):
-            return blocks[:index], list(block.blocks)
+            # "> [!success]- ✅ Solution": the hints before it stay off the front too.
+            asked = [b for b in blocks[:index] if not _is_hint(b)]
+            return asked, list(block.blocks)
         if isinstance(block, Paragraph) and ANSWER_HEADING.match(_plain(block.text)):
             return blocks[:index], blocks[index:]
     return None
