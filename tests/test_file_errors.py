@@ -7,6 +7,7 @@ import errno
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -277,3 +278,38 @@ def test_disk_full_mid_write__one_line_error_naming_the_file(tmp_path: Path) -> 
     done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
     assert (done.returncode, done.stdout, done.stderr) == (1, "", f"Error: out/n.apkg: {reason}\n")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == []
+
+
+def test_build_killed_mid_publish__next_build_removes_its_temporary_files(tmp_path: Path) -> None:
+    (tmp_path / "n.md").write_text(NOTES)
+    out = tmp_path / "out"
+    # The .apkg is staged first; the cards PDF (Typst) takes seconds: kill -9 in between.
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "deckmark",
+            "build",
+            "n.md",
+            "-o",
+            "out",
+            "-f",
+            "apkg",
+            "-f",
+            "cards-pdf",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while not list(out.glob(".n.apkg.deckmark-*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    child.kill()
+    child.wait()
+    leftovers = list(out.glob(".*.deckmark-*.tmp")) + list(tmp_path.glob(".*.deckmark-*.tmp"))
+    assert leftovers, "the build was not caught mid-way"
+    assert not (out / "n.apkg").exists()  # staged, never published
+    assert run("build", "n.md", "-o", "out", "-f", "apkg")[0] == 0
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".deckmark-cache")] == ["n.apkg"]
+    assert not list(tmp_path.glob(".*.deckmark-*.tmp"))
