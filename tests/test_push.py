@@ -744,3 +744,28 @@ def test_push__two_decks__a_card_moved_between_them_is_never_deleted(
         "Kubernetes: added 0, updated 0, moved 0, deleted 0; 1 unchanged\n"
     )
     assert ankiconnect.invoke("findCards", query=f"nid:{note['noteId']}") == card_ids
+
+
+def test_push__hand_made_note_of_deckmarks_note_type__left_alone(
+    deck: Path, ankiconnect: AnkiConnectServer
+) -> None:
+    assert push(ankiconnect, "docker").exit_code == 0
+    mine = ankiconnect.invoke(
+        "addNote",
+        note={
+            "deckName": "Docker",
+            "modelName": "deckmark Basic",
+            "fields": {"Front": "My own question", "Back": "My answer", "Source": "me"},
+        },
+    )
+    (deck / "notes.md").write_text(NOTES.replace("- Each instruction adds a layer.\n", ""), "utf-8")
+
+    result = push(ankiconnect, "docker", "--yes")
+
+    # (The two cards below the removed bullet moved up a line: their Source fields change.)
+    assert result.stdout.endswith(
+        "Docker: added 0, updated 2, moved 0, deleted 1; 2 unchanged; "
+        "1 notes of deckmark's note types without a push marker left alone\n"
+    )
+    (kept,) = ankiconnect.invoke("notesInfo", notes=[mine])
+    assert kept["fields"]["Front"]["value"] == "My own question"
