@@ -132,3 +132,25 @@ def test_notes_in_chinese__no_english_template_words() -> None:
 def test_front_matter_lang__overrides_detection() -> None:
     notes = "---\nlang: de\n---\n## Prozess\n\n- A process is a running program.\n"
     assert not any(c.front.startswith("What") for c in _extract("x.md", notes).cards)
+
+
+DOCKER_NOTES = Path(__file__).parent.parent / "cards" / "docker" / "notes.md"
+
+
+def _docker() -> NotesResult:
+    return _extract("notes.md", DOCKER_NOTES.read_text(encoding="utf-8"))
+
+
+def test_docker_compose_file__trivia_comments_make_no_cards__teaching_ones_stay() -> None:
+    compose = _cards(_docker(), "Docker Compose file")
+    text = " ".join(c.front + " " + c.back for c in compose)
+    for trivia in ("PostgreSQL username", "described as", "This is the Django application"):
+        assert trivia not in text
+    assert "Map port 8000 on host to port 8000 on container" in text
+    assert "Wait for PostgreSQL to start" in text  # the correction card attaches here
+    assert len(compose) < 53  # the 53 cards before: every commented line both ways
+
+
+def test_docker_notes__no_yes_no_questions() -> None:
+    yes_no = re.compile(r"^(?:Is|Are|Does|Do|Can|Should|Will|Has)\b")
+    assert not [c.front for c in _docker().cards if not c.is_cloze and yes_no.match(c.front)]

@@ -81,6 +81,9 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     if re.search(r"</?[A-Za-z][^>]*>", sentence):
         out.leave_out(source, "HTML in the sentence", sentence)
         return
+    if re.search(r"\\[A-Za-z]{2,}", ph.mask_math(sentence)):
+        out.leave_out(source, "TeX commands outside a formula (a drawing or macro)", sentence)
+        return
     if ph.is_example(sentence) or "example" in out.section.title.lower():
         out.leave_out(source, "example-specific (a worked example)", sentence)
         return
