@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from deckmark.build import build, diff
 from deckmark.model import Diagnostic
 from deckmark.sync.client import AnkiConnect
 from deckmark.sync.plan import PushPlan, plan_push, read_anki_notes, read_note_type_looks
@@ -29,13 +30,12 @@ def prepare_push(
     source_link: str | None = None,
 ) -> PreparedPush:
     """Build ``paths`` (a dry run writes nothing, not even the lockfile) and plan each deck."""
-    from deckmark.build import build, diff
-
     now = int(time.time())
     client.check_version()  # before building: no lockfile written when Anki is not there
     if dry_run:
         decks = [deck for deck, _ in diff(paths, now=now)]
     else:
+        # No output formats: the lockfile only (and build/'s cache, shared with deckmark build).
         decks = list(build(paths, Path("build"), [], now=now).decks)
     anki_notes = read_anki_notes(client)
     looks = read_note_type_looks(client)
