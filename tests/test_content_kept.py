@@ -229,3 +229,19 @@ def test_notes__deletion_of_an_image_that_cannot_be_shown__left_out_with_a_warni
     assert "n.md:9: made no card: it would have an empty deletion: Podman is daemonless with" in (
         "\n".join(map(str, deck.warnings))
     )
+
+
+def test_card_file__deletion_crossing_a_formula__error(tmp_path: Path) -> None:
+    # Found by bench/fuzz.py: "\(0 {{c1::`\)`}}" renders as a formula that swallows the
+    # deletion's start, and Anki shows an empty blank.
+    (tmp_path / "deck").mkdir()
+    (tmp_path / "deck" / "n.md").write_text("## Images\n\n- An image has layers.\n")
+    (tmp_path / "deck" / "c.md").write_text(
+        "---\nkind: cards\n---\n\n# Math\n<!-- cloze -->\n\nIt is \\(0 {{c1::`\\)`}}.\n\n"
+        "# Fine math\n<!-- cloze -->\n\nIt is {{c1::\\(x^2\\)}}.\n"
+    )
+    code, _, err = run("check", "deck")
+    assert (code, err) == (
+        1,
+        "error: deck/c.md:5: card has a deletion that starts or ends inside a math formula\n",
+    )

@@ -430,12 +430,36 @@ def _blank_side(card: Card) -> str | None:
             return "nothing but its deletion to show"
         if not all(shows(m.group(2)) for m in CLOZE_RE.finditer(card.front)):
             return "an empty deletion"
+        if _deletion_crosses_math(card, media):
+            return "a deletion that starts or ends inside a math formula"
         return None
     if not shows(card.front):
         return "no question to show"
     if not shows(card.back):
         return "no answer to show"
     return None
+
+
+_MATH_SPAN = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]", re.DOTALL)
+"""MathJax's inline and display delimiters in a rendered field."""
+
+
+def _deletion_crosses_math(card: Card, media: dict[str, str]) -> bool:
+    """Whether a deletion of the rendered cloze text opens in a formula and closes outside it
+    (or the other way round): MathJax takes the marker apart and Anki shows an empty blank."""
+    if "\\" not in card.front and "$" not in card.front:
+        return False
+    from deckmark.render.html import markdown_to_html
+
+    html = markdown_to_html(
+        card.front, literal_cloze_text=card.kind is not CardKind.WRITTEN, media=media
+    )
+    formulas = [m.span() for m in _MATH_SPAN.finditer(html)]
+    return any(
+        (start < f_start < end < f_end) or (f_start < start < f_end < end)
+        for start, end in (m.span() for m in CLOZE_RE.finditer(html))
+        for f_start, f_end in formulas
+    )
 
 
 def _one_line(text: str, width: int = 70) -> str:
