@@ -10,8 +10,9 @@ long-edge flip and come in reverse page order, so after printing the fronts the 
 back face down and the backs file printed onto it.
 
 Answers that do not fit a card at the floor size are split over continuation cards marked
-"(cont. k/n)", found in two passes: Typst reports the overflowing cards as metadata
-(``<overflow>``), Python splits their answers and compiles again. Every split card is
+"(cont. k/n)", found in two passes: Typst reports the size it fits each measured card side at
+(``<fit>``), with the heights of what overflows at the floor size; Python splits those answers,
+measures the new parts, and compiles once with every size known. Every split card is
 reported as a warning.
 """
 
@@ -148,8 +149,9 @@ def export_cards_pdf(deck: Deck, out_dir: Path, options: ExportOptions) -> Expor
                 )
                 for p in printed
             ]
-        cards, problems = _fit_cards(root, printed, deck.name, layout, options.duplex)
-        pdf = _compile(root, "cards.typ", _cards_data(cards, deck.name, layout, options.duplex))
+        cards, problems, sizes = _fit_cards(root, printed, deck.name, layout, options.duplex)
+        data = _cards_data(cards, deck.name, layout, options.duplex, sizes)
+        pdf = _compile(root, "cards.typ", data)
     warnings = shown + _continuation_warnings(cards) + problems
     if options.duplex == "none":
         fronts = out_dir / f"{deck.slug}-cards-fronts.pdf"
@@ -315,24 +317,32 @@ def sheet_sections(deck: Deck) -> list[tuple[tuple[str, ...], list[Card]]]:
 
 def _fit_cards(
     root: Path, cards: list[PrintedCard], title: str, layout: SheetLayout, duplex: str
-) -> tuple[list[PrintedCard], list[Diagnostic]]:
+) -> tuple[list[PrintedCard], list[Diagnostic], dict[int, dict[str, float]]]:
     """Split cards that overflow at the floor size until every card fits (or cannot split).
 
     Typst measures only the cards whose text may not fit, in a document of just those, and
     after a split only the parts of the cards that overflowed: a card's fit depends on its own
-    text alone, so the work grows with the cards that need it, not with the deck.
+    text alone, so the work grows with the cards that need it, not with the deck. Returns the
+    cards, the problems, and the text size found for each measured side (by card index), so
+    the final layout does not measure again.
     """
     pending = [i for i, card in enumerate(cards) if any(_measured_sides(card))]
     overflows: dict[int, dict[str, Overflow]] = {}
+    sizes: dict[int, dict[str, float]] = {}
     for attempt in range(MAX_SPLIT_PASSES + 1):
-        overflows = _overflows(root, [cards[i] for i in pending], title, layout, duplex, pending)
+        overflows, found = _fits(root, [cards[i] for i in pending], title, layout, duplex, pending)
+        for i, measured in found.items():
+            sizes.setdefault(i, {}).update(measured)
         if not overflows or attempt == MAX_SPLIT_PASSES:
             break
         result: list[PrintedCard] = []
+        kept: dict[int, dict[str, float]] = {}  # sizes of the cards that stay as they are
         changed: list[int] = []  # indices in ``result`` of the cards that overflowed
         for i, card in enumerate(cards):
             sides = overflows.get(i, {})
             if not sides:
+                if i in sizes:
+                    kept[len(result)] = sizes[i]
                 result.append(card)
                 continue
             first = len(result)
@@ -343,7 +353,7 @@ def _fit_cards(
             changed += range(first, len(result))
         if len(result) == len(cards):
             break  # nothing left that splitting can help
-        cards = _renumber(result)
+        cards, sizes = _renumber(result), kept  # _renumber keeps every card's place
         pending = [i for i in changed if any(_measured_sides(cards[i]))]
     cut_off = {
         (cards[i].card.source, cards[i].variant, side)
@@ -358,26 +368,31 @@ def _fit_cards(
         )
         for source, _, side in sorted(cut_off)
     ]
-    return cards, problems
+    return cards, problems, sizes
 
 
-def _overflows(
+def _fits(
     root: Path,
     cards: list[PrintedCard],
     title: str,
     layout: SheetLayout,
     duplex: str,
     indices: list[int],
-) -> dict[int, dict[str, Overflow]]:
-    """Typst's overflow reports for ``cards``, keyed by ``indices`` (their places in the deck)."""
+) -> tuple[dict[int, dict[str, Overflow]], dict[int, dict[str, float]]]:
+    """What Typst measured on ``cards``, keyed by ``indices`` (their places in the deck): the
+    sides that overflow at the floor size, and the size each measured side is laid out at."""
     if not cards:
-        return {}
-    found = _query(root, "cards.typ", _cards_data(cards, title, layout, duplex), "<overflow>")
+        return {}, {}
+    found = _query(root, "cards.typ", _cards_data(cards, title, layout, duplex), "<fit>")
     overflows: dict[int, dict[str, Overflow]] = {}
+    sizes: dict[int, dict[str, float]] = {}
     for o in found:
-        overflow = Overflow(heights=tuple(o["heights"]), available=o["available"])
-        overflows.setdefault(indices[o["card"]], {})[o["side"]] = overflow
-    return overflows
+        index = indices[o["card"]]
+        sizes.setdefault(index, {})[o["side"]] = o["size"]
+        if o["heights"] is not None:
+            overflow = Overflow(heights=tuple(o["heights"]), available=o["available"])
+            overflows.setdefault(index, {})[o["side"]] = overflow
+    return overflows, sizes
 
 
 def _measured_sides(card: PrintedCard) -> tuple[bool, bool]:
@@ -432,8 +447,14 @@ def _continuation_warnings(cards: Sequence[PrintedCard]) -> list[Diagnostic]:
 
 
 def _cards_data(
-    cards: Sequence[PrintedCard], title: str, layout: SheetLayout, duplex: str
+    cards: Sequence[PrintedCard],
+    title: str,
+    layout: SheetLayout,
+    duplex: str,
+    sizes: dict[int, dict[str, float]] | None = None,
 ) -> dict[str, Any]:
+    """The cards template's data; ``sizes``: text sizes already found (by card and side)."""
+    sizes = sizes or {}
     return {
         "title": title,
         "note": NOTES[duplex],
@@ -455,8 +476,13 @@ def _cards_data(
             )
         ],
         "cards": [
-            {**card.as_json(), "measure_front": front, "measure_back": back}
-            for card in cards
+            {
+                **card.as_json(),
+                "measure_front": front,
+                "measure_back": back,
+                **{f"{side}_size": size for side, size in sizes.get(i, {}).items()},
+            }
+            for i, card in enumerate(cards)
             for front, back in [_measured_sides(card)]
         ],
     }
