@@ -149,7 +149,7 @@ class SectionCards:
         front, back = front.strip(), back.strip()
         if not front or (not back and "{{c" not in front):
             return
-        if re.search(r"\blorem ipsum\b|\bdolor sit amet\b", f"{front} {back}", re.I):
+        if is_placeholder(f"{front} {back}"):
             self.leave_out(source, "placeholder text", front)
             return
         front = self._distinguishable(front)
@@ -175,6 +175,18 @@ class SectionCards:
                 subdeck=self.section.path[0] if len(self.section.path) > 1 else None,
             )
         )
+
+
+_LOREM = re.compile(
+    r"\b(?:lorem|ipsum|dolor|consectetur|adipiscing|eiusmod|aliquam|nullam|donec|vestibulum|"
+    r"pellentesque|mauris|curabitur|suscipit|sagittis|facilisis|ullamcorper|venenatis)\b",
+    re.IGNORECASE,
+)
+
+
+def is_placeholder(text: str) -> bool:
+    """Lorem-ipsum filler: two or more of its words."""
+    return len(_LOREM.findall(text)) >= 2
 
 
 def has_braces(text: str) -> bool:

@@ -81,6 +81,12 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     if re.search(r"</?[A-Za-z][^>]*>", sentence):
         out.leave_out(source, "HTML in the sentence", sentence)
         return
+    if re.search(r"\{\s*[#.:]|\{[^}]*\b\w+=", sentence):
+        out.leave_out(source, "attribute-list syntax in the text", sentence)
+        return
+    if "[!" in sentence:
+        out.leave_out(source, "raw callout marker in the text", sentence)
+        return
     if re.search(r"\\[A-Za-z]{2,}", ph.mask_math(sentence)):
         out.leave_out(source, "TeX commands outside a formula (a drawing or macro)", sentence)
         return
@@ -108,8 +114,12 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
         if clause is not None and not reason:
             cloze = clause_cloze(clause)
         else:
-            cloze = cloze_last_clause(sentence) or cloze_name(
-                sentence, state.subject, clause, title_case=out.notes.english
+            subjectless = ph.is_function_word(sentence.split(" ", 1)[0]) and clause is None
+            short = len(ph.words(sentence)) <= 3
+            cloze = cloze_last_clause(sentence) or (
+                None
+                if subjectless or short
+                else cloze_name(sentence, state.subject, clause, title_case=out.notes.english)
             )
         if cloze is None:
             out.leave_out(source, reason or "no clear deletion", sentence)

@@ -293,6 +293,8 @@ def key_value(text: str) -> re.Match[str] | None:
     if match and (plain := match.group("plain")):
         if plain.startswith(("_", "*")):
             return None  # "_Paragraph 2: ..._": the colon is inside an emphasis
+        if re.search(r"[<>=(){}#]", plain):
+            return None  # "if low < high: ...": code, not a key
         key_words = plain.split()
         if len(key_words) >= 4 and any(is_verb(w) for w in key_words[1:]):
             return None
