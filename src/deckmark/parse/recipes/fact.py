@@ -81,7 +81,8 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     if re.search(r"</?[A-Za-z][^>]*>", sentence):
         out.leave_out(source, "HTML in the sentence", sentence)
         return
-    if re.search(r"\{\s*[#.:]|\{[^}]*\b\w+=", sentence):
+    # "{: #id }", "{.class}", "{ title="x" }"; not "{{ x }}" (kept apart by a word joiner).
+    if re.search(r"(?<![{\u2060])\{(?![{\u2060])\s*(?::\s*)?(?:[#.][\w-]|\w+=[\"'])", sentence):
         out.leave_out(source, "attribute-list syntax in the text", sentence)
         return
     if "[!" in sentence:
@@ -115,10 +116,9 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
             cloze = clause_cloze(clause)
         else:
             subjectless = ph.is_function_word(sentence.split(" ", 1)[0]) and clause is None
-            short = len(ph.words(sentence)) <= 3
             cloze = cloze_last_clause(sentence) or (
                 None
-                if subjectless or short
+                if subjectless
                 else cloze_name(sentence, state.subject, clause, title_case=out.notes.english)
             )
         if cloze is None:
