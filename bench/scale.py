@@ -209,6 +209,13 @@ def folder_rebuilds(work: Path) -> None:
     )
     one = deckmark_build(deck / "notes", out, keep=True)
     table.add("rebuild, one file edited", f"{one.wall:.2f}", f"{one.peak_mb:.0f}")
+    # The .apkg alone: the PDFs are laid out whole by Typst whatever changed.
+    apkg_out = deck / "out-apkg"
+    first = deckmark_build(deck / "notes", apkg_out, "apkg")
+    table.add("-f apkg, from scratch", f"{first.wall:.2f}", f"{first.peak_mb:.0f}")
+    edited.write_text(edited.read_text(encoding="utf-8") + "- `two_more` is **another**.\n")
+    one = deckmark_build(deck / "notes", apkg_out, "apkg", keep=True)
+    table.add("-f apkg, rebuild, one file edited", f"{one.wall:.2f}", f"{one.peak_mb:.0f}")
     table.show(f"Rebuilds of a folder ({load()} at the end)")
 
 
