@@ -181,3 +181,16 @@ def test_rebuild__image_replaced__deck_packages_the_new_image(tmp_path: Path) ->
         contents = {package.read(name) for name in package.namelist()}
     assert b"\x89PNG second" in contents
     assert b"\x89PNG first" not in contents
+
+
+def test_rebuilds__only_the_last_builds_decks_kept(tmp_path: Path) -> None:
+    deck = make_deck(tmp_path / "deck", ["cache", "queue"])
+    out = tmp_path / "out"
+    build([deck], out, ["anki-txt"], now=T1)
+    for n in range(3):
+        (deck / "queue.md").write_text(notes_file("queue", f"\n- The **queue** holds `{n}` jobs."))
+        build([deck], out, ["anki-txt"], now=T2 + n)
+    for kind in ("decks", "identities"):
+        assert len(list((out / CACHE_DIR / kind).iterdir())) == 1, kind
+    # The files' entries stay: one per version of queue.md, one for the unchanged cache.md.
+    assert len(list((out / CACHE_DIR / "outlines").iterdir())) == 5

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import itertools
-import pickle
 import re
 import stat
 import time
@@ -15,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from deckmark.cache import BuildCache, cache_key
+from deckmark.cache import BuildCache, cache_key, pickled
 from deckmark.errors import (
     DeckmarkError,
     InputError,
@@ -385,7 +384,10 @@ def _notes_cards(
     if cache is None:
         return extract()
     # The outline after embedding other files' sections: the file's key alone is not enough.
-    key = cache_key("notes", file_key, pickle.dumps(outline, protocol=pickle.HIGHEST_PROTOCOL))
+    expanded = pickled(outline)
+    if expanded is None:
+        return extract()
+    key = cache_key("notes", file_key, expanded)
     result: NotesResult | None = cache.get("notes", key)
     if result is None:
         result = extract()

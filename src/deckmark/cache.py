@@ -36,6 +36,9 @@ FORMAT_VERSION = 1
 """Bump when what is stored changes shape."""
 KEEP_SECONDS = 7 * 24 * 3600
 """Entries no build has used for this long are removed."""
+LATEST_ONLY = ("decks", "identities")
+"""Whole decks (megabytes each): only those the last build used are kept, or every edit under
+``--watch`` would add one. The files' entries they are made from stay for a week."""
 
 _LIBRARIES = {
     "markdown_it": "markdown_it_py",
@@ -112,6 +115,7 @@ class BuildCache:
     def __init__(self, out_dir: Path) -> None:
         self.folder = out_dir / CACHE_DIR
         self._pending: dict[Path, bytes] = {}
+        self._used: set[Path] = set()
 
     def _path(self, kind: str, key: str) -> Path:
         return self.folder / kind / f"{key}.pickle"
@@ -132,12 +136,14 @@ class BuildCache:
             return None  # written by another deckmark: build it again
         with contextlib.suppress(OSError):
             os.utime(path)  # used: keep it
+        self._used.add(path)
         return value
 
     def put(self, kind: str, key: str, value: Any) -> None:
         """Store ``value`` when the build succeeds (:meth:`save`): a failed build writes nothing."""
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        self._pending[self._path(kind, key)] = hashlib.sha256(payload).digest() + payload
+        payload = pickled(value)
+        if payload is not None:
+            self._pending[self._path(kind, key)] = hashlib.sha256(payload).digest() + payload
 
     def save(self) -> None:
         """Write what :meth:`put` stored; a cache that cannot be written only costs time."""
@@ -150,6 +156,7 @@ class BuildCache:
                     with os.fdopen(fd, "wb") as f:
                         f.write(data)
                     os.replace(tmp, path)
+                    self._used.add(path)
                 finally:
                     Path(tmp).unlink(missing_ok=True)
         self._pending.clear()
@@ -182,11 +189,24 @@ class BuildCache:
             self.put("exports", key, stored)
 
     def prune(self, now: float | None = None) -> None:
-        """Remove entries (and stray temporary files) no build has used for a week."""
-        cutoff = (now if now is not None else time.time()) - KEEP_SECONDS
+        """Remove entries (and stray temporary files) no build has used for a week, and the
+        decks this build did not use."""
+        week = (now if now is not None else time.time()) - KEEP_SECONDS
         with contextlib.suppress(OSError):
             for kind in self.folder.iterdir():
+                latest_only = kind.name in LATEST_ONLY
                 for entry in kind.iterdir():
                     with contextlib.suppress(OSError):
-                        if entry.stat().st_mtime < cutoff:
+                        if (
+                            latest_only and entry not in self._used
+                        ) or entry.stat().st_mtime < week:
                             entry.unlink()
+
+
+def pickled(value: Any) -> bytes | None:
+    """``value`` pickled, or None if it holds something pickle cannot store: then it is not
+    cached (and not part of a key), which costs time but never a build."""
+    try:
+        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
