@@ -231,17 +231,21 @@ def test_notes__deletion_of_an_image_that_cannot_be_shown__left_out_with_a_warni
     )
 
 
-def test_card_file__deletion_crossing_a_formula__error(tmp_path: Path) -> None:
+def test_card_file__deletion_crossing_a_formula_or_formatting__error(tmp_path: Path) -> None:
     # Found by bench/fuzz.py: "\(0 {{c1::`\)`}}" renders as a formula that swallows the
-    # deletion's start, and Anki shows an empty blank.
+    # deletion's start, "<strong>{{c1::</strong> x <strong>}}" splits the markers between
+    # elements; either way Anki shows an empty blank.
     (tmp_path / "deck").mkdir()
     (tmp_path / "deck" / "n.md").write_text("## Images\n\n- An image has layers.\n")
     (tmp_path / "deck" / "c.md").write_text(
         "---\nkind: cards\n---\n\n# Math\n<!-- cloze -->\n\nIt is \\(0 {{c1::`\\)`}}.\n\n"
-        "# Fine math\n<!-- cloze -->\n\nIt is {{c1::\\(x^2\\)}}.\n"
+        "# Fine math\n<!-- cloze -->\n\nIt is {{c1::\\(x^2\\)}}.\n\n"
+        "# Bold\n<!-- cloze -->\n\nIt is **a {{c1::b** c **d}} e**.\n\n"
+        "# Fine bold\n<!-- cloze -->\n\nIt is **a {{c1::b}}** c.\n"
     )
     code, _, err = run("check", "deck")
     assert (code, err) == (
         1,
-        "error: deck/c.md:5: card has a deletion that starts or ends inside a math formula\n",
+        "error: deck/c.md:5: card has a deletion that cuts across formatting or a math formula\n"
+        "error: deck/c.md:15: card has a deletion that cuts across formatting or a math formula\n",
     )

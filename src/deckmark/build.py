@@ -432,8 +432,8 @@ def _blank_side(card: Card) -> str | None:
             return "nothing but its deletion to show"
         if not all(shows(m.group(2)) for m in CLOZE_RE.finditer(card.front)):
             return "an empty deletion"
-        if _deletion_crosses_math(card, media):
-            return "a deletion that starts or ends inside a math formula"
+        if _deletion_cuts_markup(card, media):
+            return "a deletion that cuts across formatting or a math formula"
         return None
     if not shows(card.front):
         return "no question to show"
@@ -444,24 +444,41 @@ def _blank_side(card: Card) -> str | None:
 
 _MATH_SPAN = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]", re.DOTALL)
 """MathJax's inline and display delimiters in a rendered field."""
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
+_VOID_TAGS = frozenset({"br", "img", "hr", "wbr", "input"})
 
 
-def _deletion_crosses_math(card: Card, media: dict[str, str]) -> bool:
-    """Whether a deletion of the rendered cloze text opens in a formula and closes outside it
-    (or the other way round): MathJax takes the marker apart and Anki shows an empty blank."""
-    if "\\" not in card.front and "$" not in card.front:
-        return False
+def _deletion_cuts_markup(card: Card, media: dict[str, str]) -> bool:
+    """Whether a deletion of the rendered cloze text opens inside an element or formula and
+    closes outside it (``<strong>{{c1::</strong> x <strong>}}</strong>``): Anki's markers then
+    take the markup apart and the blank shows nothing."""
     from deckmark.render.html import markdown_to_html
 
     html = markdown_to_html(
         card.front, literal_cloze_text=card.kind is not CardKind.WRITTEN, media=media
     )
     formulas = [m.span() for m in _MATH_SPAN.finditer(html)]
-    return any(
-        (start < f_start < end < f_end) or (f_start < start < f_end < end)
-        for start, end in (m.span() for m in CLOZE_RE.finditer(html))
-        for f_start, f_end in formulas
-    )
+    for deletion in CLOZE_RE.finditer(html):
+        start, end = deletion.span()
+        for f_start, f_end in formulas:
+            if start < f_start < end < f_end or f_start < start < f_end < end:
+                return True
+        if not _balanced(deletion.group(0)):
+            return True
+    return False
+
+
+def _balanced(html: str) -> bool:
+    open_tags: list[str] = []
+    for match in _TAG.finditer(html):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _VOID_TAGS or match.group(0).endswith("/>"):
+            continue
+        if not closing:
+            open_tags.append(name)
+        elif not open_tags or open_tags.pop() != name:
+            return False
+    return not open_tags
 
 
 def _one_line(text: str, width: int = 70) -> str:
