@@ -154,3 +154,50 @@ def test_docker_compose_file__trivia_comments_make_no_cards__teaching_ones_stay(
 def test_docker_notes__no_yes_no_questions() -> None:
     yes_no = re.compile(r"^(?:Is|Are|Does|Do|Can|Should|Will|Has)\b")
     assert not [c.front for c in _docker().cards if not c.is_cloze and yes_no.match(c.front)]
+
+
+_EXAMPLE_PROGRAM = """## Dining clerks
+
+```c
+void serve(int k) {
+    grab(k);        // 拿起左边的叉子
+    int queue[K];   // every clerk's queue
+    counter--;      // one clerk fewer
+}
+```
+
+## Lists in Python
+
+```python
+def walk(node):
+    # visit the left branch
+    walk(node.left)
+    if node.key == key:  # found the key to remove
+        return node
+```
+"""
+
+
+def test_line_comment_in_an_example_program__no_card__left_out_as_example() -> None:
+    result = _extract("x.md", _EXAMPLE_PROGRAM)
+    for heading in ("Dining clerks", "Lists in Python"):
+        assert not any(
+            "grab" in c.front or "walk(node.left)" in c.front or "found the key" in c.back
+            for c in _cards(result, heading)
+            if "each line" not in c.front
+        )
+        assert any(
+            m.startswith("comment on a line of an example program")
+            for m in _left_out(result, heading)
+        )
+
+
+def test_line_comment_in_a_reference_list_or_on_language_behaviour__kept() -> None:
+    text = (
+        "## Calls\n\n```c\nspawn();  // starts a child process\n```\n\n"
+        "## Arrays\n\n```java\nObject[] objs = names;\n"
+        "objs[0] = 1;  // throws ArrayStoreException\n```\n"
+    )
+    result = _extract("x.md", text)
+    assert any("starts a child process" in c.back.lower() for c in _cards(result, "Calls"))
+    assert any("ArrayStoreException" in c.back for c in _cards(result, "Arrays"))

@@ -56,6 +56,10 @@ def code_cards(
             fence(block.code, block.lang),
             source,
         )
+    # Every line with its own comment is a reference list (``fork();  // new process``);
+    # a program has lines that only hold it together (``void take(int i) {``, ``}``).
+    commented_lines = sum(len(f.code.splitlines()) for f in teaching if f.trailing)
+    example_program = commented_lines < len(uncommented_lines)
     for parents, group in restating.items():
         _restating_group(out, block, where, parents, group)
     for fact in teaching:
@@ -73,6 +77,19 @@ def code_cards(
             continue
         if placeholder:
             out.leave_out(line_source, "comment is a placeholder", fact.comment)
+            continue
+        if (
+            example_program
+            and block.lang in comments.PROGRAM_LANGS
+            and not comments.states_language_behaviour(fact.comment)
+        ):
+            # "take(i);  // pick up the left fork": true of this program only; the block card
+            # above asks for the program whole.
+            out.leave_out(
+                line_source,
+                "comment on a line of an example program",
+                f"{fact.code}  # {fact.comment}",
+            )
             continue
         if english:
             _line_cards(out, block, fact, line_source, noun, where)

@@ -51,6 +51,23 @@ _SLASH_LANGS = {
     "php",
     "jsonc",
 }
+PROGRAM_LANGS = (_SLASH_LANGS - {"jsonc"}) | {"python", "py", "ruby", "rb", "perl", "r"}
+"""Languages of programs (not shell sessions or config): a line comment there is usually
+about the example itself ("pick up the left fork", "search the left subtree")."""
+_LANGUAGE_BEHAVIOUR = re.compile(
+    r"^(?:=>|->|→)|^[\"'\d]|\b(?:throws?|raises?|exceptions?|errors?|compiles?|compiler|"
+    r"runtime|returns?|in[- ]place|valid|invalid|illegal|allowed|undefined|warnings?|"
+    r"deprecated|since|from \S+ on)\b",
+    re.IGNORECASE,
+)
+
+
+def states_language_behaviour(comment: str) -> bool:
+    """``objArr[0] = x;  // throws ArrayTypeMismatchException``: what the language does with
+    the line (an error, a result, a version), which holds outside this one example."""
+    return bool(_LANGUAGE_BEHAVIOUR.search(comment))
+
+
 _OUTPUT_RE = re.compile(r"^(?:output|prints?|result|returns?|=>|->)\s*:?\s*(.*)$", re.IGNORECASE)
 _DIRECTIVE_RE = re.compile(r"^#\s*(?:syntax|escape|check)\s*=|^#!")
 _PROMPT_RE = re.compile(r"^(?:\$|>)\s+")
