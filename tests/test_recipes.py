@@ -201,3 +201,26 @@ def test_line_comment_in_a_reference_list_or_on_language_behaviour__kept() -> No
     result = _extract("x.md", text)
     assert any("starts a child process" in c.back.lower() for c in _cards(result, "Calls"))
     assert any("ArrayStoreException" in c.back for c in _cards(result, "Arrays"))
+
+
+def test_hidden_text_still_printed_on_the_front__no_card__left_out() -> None:
+    text = (
+        "## Kernels\n\n"
+        "- The Task State Record (TSR) holds a task's registers; scheduling reads the `TSR`.\n"
+        "- A loop over the **queue** drains the queue.\n"
+        "- If \\(k_3\\) counts nodes of degree `3`, the sum grows.\n"
+        "- `TSR` stands for Task State Record.\n"
+    )
+    result = _extract("x.md", text)
+    fronts = [c.front for c in _cards(result, "Kernels")]
+    assert not any("{{c1::TSR}}" in f or "{{c1::**queue**}}" in f for f in fronts), fronts
+    assert not any("{{c1::`3`}}" in f for f in fronts), fronts
+    reasons = [m for m in _left_out(result, "Kernels") if m.startswith("answer printed")]
+    assert len(reasons) == 4, _left_out(result, "Kernels")
+
+
+def test_hidden_text_not_elsewhere_on_the_front__card_kept() -> None:
+    result = _extract("x.md", "## Kernels\n\n- Scheduling reads the `TSR` of each task.\n")
+    assert [c.front for c in _cards(result, "Kernels")] == [
+        "Scheduling reads the {{c1::`TSR`}} of each task."
+    ]

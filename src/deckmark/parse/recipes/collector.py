@@ -152,6 +152,14 @@ class SectionCards:
         if is_placeholder(f"{front} {back}"):
             self.leave_out(source, "placeholder text", front)
             return
+        cloze = "{{c" in front
+        while cloze and (shown := answer_on_front(front, prompt)):
+            # That deletion is shown as plain text; the note keeps its other deletions.
+            number, hidden = shown
+            self.leave_out(source, f"answer printed in the question ({hidden})", front)
+            front = _replace_deletion(front, number, None)
+        if cloze and not CLOZE_RE.search(front):
+            return
         front = self._distinguishable(front)
         self.blanked.add(CLOZE_RE.sub("[...]", front))
         self.counts[kind.value] += 1
@@ -187,6 +195,63 @@ _LOREM = re.compile(
 def is_placeholder(text: str) -> bool:
     """Lorem-ipsum filler: two or more of its words."""
     return len(_LOREM.findall(text)) >= 2
+
+
+_MARKUP = re.compile(r"\\[()\[\]]|[$`*={}\\]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _printed(hidden: str, text: str) -> bool:
+    """``hidden`` stands as a whole token in ``text`` ("PCB" in "... Block, PCB)", "2" in n_2)."""
+    if _CJK.search(hidden):  # no spaces between words: any occurrence gives it away
+        return len(hidden) >= 2 and hidden in text
+    if hidden.isdigit():  # "1" in "n+1" gives nothing away; the index of "n_2" does
+        return bool(re.search(rf"_\{{?{hidden}(?![0-9])", text))
+    flags = re.IGNORECASE if len(hidden) > 2 else 0
+    return bool(re.search(rf"(?<![A-Za-z0-9]){re.escape(hidden)}(?![A-Za-z0-9])", text, flags))
+
+
+def _acronym_printed(hidden: str, text: str) -> bool:
+    """ "PCB" hidden beside "Process Control Block", or the spelled-out form beside "PCB"."""
+    if re.fullmatch(r"[A-Z]{2,6}", hidden):
+        spelled = r"[\s-]+".join(rf"{letter}[\w']*" for letter in hidden)
+        return bool(re.search(rf"(?<![\w-]){spelled}", text))
+    words = hidden.split()
+    if len(words) >= 2 and all(w[:1].isupper() for w in words):
+        return _printed("".join(w[0] for w in words), text)
+    return False
+
+
+def _replace_deletion(front: str, number: str, by: str | None) -> str:
+    """Deletion ``number`` replaced by ``by``, or by its own text when ``by`` is None."""
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group(1) != number:
+            return match.group(0)
+        return match.group(2) if by is None else by
+
+    return CLOZE_RE.sub(replace, front)
+
+
+def answer_on_front(front: str, prompt: str = "") -> tuple[str, str] | None:
+    """The first deletion (its number and text) that the front still shows elsewhere, or None.
+
+    A learner reads "… the Process Control Block (PCB) … operations on [...]" and answers
+    "PCB" from the sentence itself: the card tests reading, not memory.
+    """
+    for number in {m.group(1) for m in CLOZE_RE.finditer(front)}:
+        rest = CLOZE_RE.sub(r"\2", _replace_deletion(front, number, " "))
+        seen = " ".join(_MARKUP.sub(" ", f"{prompt} {rest}").split())
+        indexes = " ".join(f"{prompt} {rest}".replace("{", "").split())
+        for match in CLOZE_RE.finditer(front):
+            hidden = " ".join(_MARKUP.sub(" ", match.group(2)).split())
+            if match.group(1) != number or not hidden:
+                continue
+            if _printed(hidden, indexes if hidden.isdigit() else seen) or _acronym_printed(
+                hidden, seen
+            ):
+                return number, hidden
+    return None
 
 
 def has_braces(text: str) -> bool:
