@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -10,8 +16,10 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 from deckmark.exporters import DEFAULT_FORMATS, FORMATS, ExportOptions, exporter
+from deckmark.exporters import pdf as pdf_exporter
 from deckmark.exporters.pdf import (
     LAYOUTS,
+    PdfError,
     SheetLayout,
     back_slot,
     export_cards_pdf,
@@ -380,3 +388,85 @@ def test_cards_pdf__long_code_question__question_and_answer_continued_in_step(
         assert backs.count(f"sets key {n:02d}") == 1
     assert fronts.count("What does each line do?") == 1  # split, not repeated
     assert "(cont. 2/" in fronts and "(cont. 2/" in backs
+
+
+# --- Typst in child processes, the cards PDF in chunks of whole sheets ------------------------
+
+
+@pytest.mark.parametrize("duplex", ["long", "short", "none"])
+def test_cards_pdf__chunks_of_one_sheet__same_pages_as_one_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, duplex: str
+) -> None:
+    paragraphs = [f"Paragraph P{n:02d}: " + "lorem ipsum dolor sit amet " * 14 for n in range(16)]
+    deck = make_deck(
+        *(make_card(n) for n in range(1, 12)), make_card(12, back="\n\n".join(paragraphs))
+    )
+    options = ExportOptions(duplex=duplex)
+    whole = export_cards_pdf(deck, tmp_path / "whole", options)
+    monkeypatch.setattr(pdf_exporter, "SHEETS_PER_CHUNK", 1)
+    chunked = export_cards_pdf(deck, tmp_path / "chunked", options)
+    assert chunked.warnings == whole.warnings
+    for one, joined in zip(whole.paths, chunked.paths, strict=True):
+        sheets = len(PdfReader(joined).pages) // (2 if duplex != "none" else 1)
+        assert sheets >= 2  # more than one chunk, so really joined
+        assert page_texts(joined) == page_texts(one)
+        assert PdfReader(joined).metadata["/Title"] == "Docker"  # type: ignore[index]
+    if duplex != "none":
+        assert viewer_preferences(chunked.paths[0]) == viewer_preferences(whole.paths[0])
+    # Cards are numbered through the deck, not per chunk: card 9 starts the second sheet.
+    assert "Docker · 9" in page_texts(chunked.paths[0])[2 if duplex != "none" else 1]
+
+
+def test_typst_child__typst_error__one_line_pdf_error(tmp_path: Path) -> None:
+    (tmp_path / "broken.typ").write_text('#panic("no such layout")\n', encoding="utf-8")
+    with pytest.raises(PdfError) as caught:
+        pdf_exporter._in_child(pdf_exporter._typst_pdf, str(tmp_path), "broken.typ", "{}")
+    message = str(caught.value)
+    assert message.startswith("Typst failed on broken.typ: ")
+    assert "no such layout" in message
+    assert "Traceback" not in message
+
+
+def test_typst_child__child_dies__pdf_error(tmp_path: Path) -> None:
+    with pytest.raises(PdfError, match="Typst stopped before finishing"):
+        pdf_exporter._in_child(os._exit, 9)
+
+
+def test_build__typst_child_killed__one_line_error_and_no_pdf_written(tmp_path: Path) -> None:
+    notes = tmp_path / "deck" / "notes.md"
+    notes.parent.mkdir()
+    notes.write_text(
+        "# Notes\n\n"
+        + "".join(
+            f"## Topic {n}\n\n- Fact {n} is **bold** and `code {n}`.\n\n" for n in range(600)
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    build = subprocess.Popen(
+        [sys.executable, "-m", "deckmark", "build", notes.parent, "-o", out, "-f", "cards-pdf"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    killed = False
+    while build.poll() is None and not killed:
+        for worker in _grandchildren(build.pid):  # deckmark → forkserver → Typst worker
+            os.kill(worker, signal.SIGKILL)
+            killed = True
+        time.sleep(0.02)
+    _, stderr = build.communicate(timeout=60)
+    assert killed
+    assert build.returncode == 1
+    [line] = stderr.strip().splitlines()
+    assert line.startswith("Error: Typst stopped before finishing")
+    assert not list(out.glob("*.pdf"))
+
+
+def _grandchildren(pid: int) -> list[int]:
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    children = {p for p, parent in parents.items() if parent == pid}
+    return [p for p, parent in parents.items() if parent in children]

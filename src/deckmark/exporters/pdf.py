@@ -19,16 +19,19 @@ reported as a warning.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
+import multiprocessing
+import multiprocessing.context
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from deckmark.errors import DeckmarkError
 from deckmark.exporters import Export, ExportOptions
@@ -63,6 +66,9 @@ BACK_LINES = 10
 
 MAX_SPLIT_PASSES = 4
 
+SHEETS_PER_CHUNK = 100
+"""Sheets of cards laid out by one Typst process: bounds the memory a big deck needs."""
+
 NOTES = {
     "long": "Print at 100 % (actual size, no fit to page), double-sided, flip on long edge. "
     "Cut along the grey lines.",
@@ -75,6 +81,10 @@ NOTES = {
 
 class PdfError(DeckmarkError):
     """Typst could not render a PDF."""
+
+
+class TypstRejectedError(PdfError):
+    """Typst reported an error in what it was given (not a Typst process that died)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -150,8 +160,7 @@ def export_cards_pdf(deck: Deck, out_dir: Path, options: ExportOptions) -> Expor
                 for p in printed
             ]
         cards, problems, sizes = _fit_cards(root, printed, deck.name, layout, options.duplex)
-        data = _cards_data(cards, deck.name, layout, options.duplex, sizes)
-        pdf = _compile(root, "cards.typ", data)
+        pdf = _compile_cards(root, cards, deck.name, layout, options.duplex, sizes)
     warnings = shown + _continuation_warnings(cards) + problems
     if options.duplex == "none":
         fronts = out_dir / f"{deck.slug}-cards-fronts.pdf"
@@ -196,7 +205,7 @@ def export_sheet_pdf(deck: Deck, out_dir: Path, options: ExportOptions) -> Expor
                 for path, entries in sections
             ],
         }
-        write_atomic(path, _compile(root, "sheet.typ", data))
+        write_atomic(path, _compile(root, "sheet.typ", data))  # flows: one document
     return Export(paths=(path,), warnings=tuple(warnings))
 
 
@@ -267,22 +276,14 @@ def _check_shown(
 
 
 def _renders(root: Path, leaves_: Sequence[Block]) -> bool:
-    import typst
-
-    probe = root / "probe.typ"
-    probe.write_text(_PROBE, encoding="utf-8")
+    (root / "probe.typ").write_text(_PROBE, encoding="utf-8")
     blocks = [
         leaf if leaf["t"] in ("math", "figure") else {"t": "par", "runs": [leaf]}
         for leaf in leaves_
     ]
     try:
-        typst.compile(
-            probe,
-            root=root,
-            format="pdf",
-            sys_inputs={"data": json.dumps(blocks, ensure_ascii=False)},
-        )
-    except RuntimeError:
+        _in_child(_typst_pdf, str(root), "probe.typ", _json(blocks))
+    except TypstRejectedError:
         return False
     return True
 
@@ -452,11 +453,14 @@ def _cards_data(
     layout: SheetLayout,
     duplex: str,
     sizes: dict[int, dict[str, float]] | None = None,
+    first: int = 0,
 ) -> dict[str, Any]:
-    """The cards template's data; ``sizes``: text sizes already found (by card and side)."""
+    """The cards template's data; ``sizes``: text sizes already found (by card and side);
+    ``first``: how many cards come before these (cards are numbered through the deck)."""
     sizes = sizes or {}
     return {
         "title": title,
+        "first": first,
         "note": NOTES[duplex],
         "geometry": {
             "page_w": layout.page_w,
@@ -488,32 +492,132 @@ def _cards_data(
     }
 
 
-def _compiler(root: Path, template: str, data: dict[str, Any]) -> Any:
-    import typst  # heavy; imported only when a PDF is built
+def _compile_cards(
+    root: Path,
+    cards: list[PrintedCard],
+    title: str,
+    layout: SheetLayout,
+    duplex: str,
+    sizes: dict[int, dict[str, float]],
+) -> bytes:
+    """The cards PDF, laid out ``SHEETS_PER_CHUNK`` whole sheets at a time, pages joined.
 
-    return typst.Compiler(
-        root / template, root=root, sys_inputs={"data": json.dumps(data, ensure_ascii=False)}
-    )
+    A chunk of whole sheets is laid out exactly as in one document (a sheet depends on its own
+    cards alone), and each chunk runs in its own process, so memory is bounded by the chunk.
+    """
+    step = SHEETS_PER_CHUNK * layout.per_sheet
+    chunks = [
+        _compile(
+            root,
+            "cards.typ",
+            _cards_data(
+                cards[first : first + step],
+                title,
+                layout,
+                duplex,
+                {i - first: s for i, s in sizes.items() if first <= i < first + step},
+                first,
+            ),
+        )
+        for first in range(0, max(len(cards), 1), step)
+    ]
+    return chunks[0] if len(chunks) == 1 else _joined(chunks)
+
+
+def _joined(pdfs: Sequence[bytes]) -> bytes:
+    """One PDF of every page of ``pdfs`` in order, with the first one's catalog and metadata."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdfs[0])))
+    for pdf in pdfs[1:]:
+        writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
+    if not writer.outline:  # append adds an empty outline the original documents lack
+        del writer.root_object[NameObject("/Outlines")]
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def _query(root: Path, template: str, data: dict[str, Any], selector: str) -> list[dict[str, Any]]:
-
-    try:
-        found: list[dict[str, Any]] = json.loads(
-            _compiler(root, template, data).query(selector, field="value", format="json")
-        )
-    except RuntimeError as e:  # typst.TypstError, or a bare RuntimeError from typst-py
-        raise PdfError(f"Typst failed on {template}: {e}") from e
-    return found
+    found = _in_child(_typst_query, str(root), template, _json(data), selector)
+    result: list[dict[str, Any]] = json.loads(found)
+    return result
 
 
 def _compile(root: Path, template: str, data: dict[str, Any]) -> bytes:
+    return _in_child(_typst_pdf, str(root), template, _json(data))
 
-    try:
-        pdf: bytes = _compiler(root, template, data).compile(format="pdf", pdf_tags=False)
-    except RuntimeError as e:  # typst.TypstError, or a bare RuntimeError from typst-py
-        raise PdfError(f"Typst failed on {template}: {e}") from e
+
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False)
+
+
+# The two Typst jobs, run in a child process (see _in_child).
+
+
+def _typst_pdf(root: str, template: str, data: str) -> bytes:
+    with _typst_errors(template):
+        pdf = _typst_compiler(root, template, data).compile(format="pdf", pdf_tags=False)
+    if not isinstance(pdf, bytes):  # a list is for PNG or SVG, one image a page
+        raise PdfError(f"Typst made no PDF of {template}")
     return pdf
+
+
+def _typst_query(root: str, template: str, data: str, selector: str) -> str:
+    with _typst_errors(template):
+        found: str = _typst_compiler(root, template, data).query(
+            selector, field="value", format="json"
+        )
+    return found
+
+
+def _typst_compiler(root: str, template: str, data: str) -> Any:
+    import typst  # heavy; imported only when a PDF is built
+
+    return typst.Compiler(Path(root) / template, root=root, sys_inputs={"data": data})
+
+
+@contextlib.contextmanager
+def _typst_errors(template: str) -> Iterator[None]:
+    try:
+        yield
+    except RuntimeError as e:  # typst.TypstError, or a bare RuntimeError from typst-py
+        raise TypstRejectedError(f"Typst failed on {template}: {e}") from None
+
+
+_R = TypeVar("_R")
+
+
+def _in_child(job: Callable[..., _R], *args: Any) -> _R:
+    """``job(*args)`` in a fresh child process that exits afterwards.
+
+    typst-py keeps everything it has laid out for the life of the process (its memo cache is
+    never evicted and it exposes no way to evict it), so each compile runs in a process of its
+    own and its memory goes back when it exits. A child that dies (killed, out of memory)
+    becomes a PdfError; nothing is written then, as outputs are written only afterwards.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=_child_context()) as pool:
+        try:
+            return pool.submit(job, *args).result()
+        except BrokenProcessPool as e:
+            raise PdfError(
+                f"Typst stopped before finishing (killed or out of memory?): {e}"
+            ) from None
+
+
+@functools.cache
+def _child_context() -> multiprocessing.context.BaseContext:
+    """Forkserver where there is one (a child forks from a server that imported Typst once),
+    spawn elsewhere; never a plain fork of this process, which may hold threads and a big heap."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["typst", __name__])
+    return context
 
 
 def _page_count(pdf: bytes) -> int:
