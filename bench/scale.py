@@ -9,7 +9,9 @@ Not a test; run it from a checkout with deckmark installed (``pip install -e .``
 The corpus (bench/synthetic.py) has sections of one shape: a heading, four bullets with bold and
 inline code, a fenced block with a comment. The peers are installed from PyPI into a throw-away
 virtualenv (markdown-anki-decks needs ``click<8.2``). Every tool runs as its own process; wall
-time is measured around it and peak RSS is that process's own (``os.wait4``). Notes are
+time is measured around it. Peak RSS is the larger of that process's own (``os.wait4``) and the
+peak of the sum over the process and all its descendants, sampled from /proc every 10 ms
+(deckmark lays PDFs out in child processes of a forkserver, which wait4 does not see). Notes are
 counted in each .apkg with sqlite. The machine's load average is printed with the numbers.
 """
 
@@ -22,6 +24,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from collections.abc import Sequence
@@ -42,20 +45,61 @@ class Run:
     stderr: str
 
 
+def tree_rss_kb(root: int) -> int:
+    """Resident memory of process ``root`` and all its descendants now, in KiB."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid = int(stat.parent.name)
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[pid] = int(fields[1])
+            rss[pid] = int(fields[21]) * PAGE_KB
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+    tree, total = {root}, 0
+    grew = True
+    while grew:  # to a fixpoint: a child's pid may be lower than its parent's
+        grew = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    for pid in tree:
+        total += rss.get(pid, 0)
+    return total
+
+
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
 def run(command: Sequence[str | Path], cwd: Path | None = None) -> Run:
-    """Run ``command`` to completion; its wall time and its own peak RSS."""
+    """Run ``command`` to completion; its wall time and the peak RSS of its process tree."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen([str(c) for c in command], cwd=cwd, stdout=out, stderr=err)
+        peak_kb = 0
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak_kb
+            while not done.wait(0.01):
+                peak_kb = max(peak_kb, tree_rss_kb(child.pid))
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
+        done.set()
+        sampler.join()
         child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode(), err.read().decode()
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, command))} failed ({child.returncode}):\n{stderr}")
-    return Run(wall=wall, peak_mb=usage.ru_maxrss / 1024, stdout=stdout, stderr=stderr)
+    peak_mb = max(usage.ru_maxrss, peak_kb) / 1024
+    return Run(wall=wall, peak_mb=peak_mb, stdout=stdout, stderr=stderr)
 
 
 def apkg_notes(path: Path) -> int:
