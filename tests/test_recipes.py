@@ -224,3 +224,34 @@ def test_hidden_text_not_elsewhere_on_the_front__card_kept() -> None:
     assert [c.front for c in _cards(result, "Kernels")] == [
         "Scheduling reads the {{c1::`TSR`}} of each task."
     ]
+
+
+_VAGUE_AND_ADVICE = """## Widgets
+
+- The sidebar plugin also sets up extra links.
+- This flag is especially useful for sites with many pages.
+- A dark theme is an excellent choice for dashboards.
+- You can stack panels in several rows.
+- Your summary should mention the main result.
+- In languages without implicit conversion, check that joined values share a type: int/str/list.
+- Hobbies - If relevant, include the clubs you lead.
+- Lemma：a widget is nested inside its frame.
+
+: This mode is active while the panel is open.
+"""
+
+
+def test_vague_or_advice_sentence__no_cloze__left_out_with_reason() -> None:
+    result = _extract("x.md", _VAGUE_AND_ADVICE)
+    assert _cards(result, "Widgets") == [], [c.front for c in _cards(result, "Widgets")]
+    reasons = _left_out(result, "Widgets")
+    for expected in (
+        "no clear deletion (the blank would split a phrasal verb)",
+        "no clear deletion (the blank would hide a common word)",
+        "no clear deletion (the blank would hide a vague phrase)",
+        "no clear deletion (a sentence to the reader: advice, not a fact)",
+        "no clear deletion (advice)",
+        "no clear deletion (the blank would hide the rest of a short sentence)",
+        "a definition without its term",
+    ):
+        assert any(r.startswith(expected) for r in reasons), (expected, reasons)

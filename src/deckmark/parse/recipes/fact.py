@@ -101,8 +101,11 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     if len(ph.words(sentence)) == 2:  # one word alone is judged when the card is added
         out.leave_out(source, "too short to give the blank a context", sentence)
         return
+    if sentence.startswith((":", "：")):
+        out.leave_out(source, "a definition without its term", sentence)
+        return
     cloze = cloze_marked_spans(sentence)
-    if cloze is None and ph.is_imperative(sentence):
+    if cloze is None and (ph.is_imperative(sentence) or advice_after_lead(sentence)):
         out.leave_out(source, "no clear deletion (advice)", sentence)
         return
     if cloze is None:
@@ -125,6 +128,21 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
             out.leave_out(source, reason or "no clear deletion", sentence)
             return
     out.add(state.kind, cloze, "", source, prompt=context)
+
+
+_LEAD = re.compile(
+    r"^(?:(?:in|on|for|when|if|where|with|without|to|after|before|once|unless)\s[^,]{1,80},"
+    r"|[^-–,]{2,40}\s[-–]\s(?:if [^,]{1,40},)?)\s*(?P<word>[a-z]+)\b",
+    re.IGNORECASE,
+)
+"""A leading phrase ("In languages without coercion,", "Skills - If impressive,") before
+the main clause's first word."""
+
+
+def advice_after_lead(sentence: str) -> bool:
+    """ "In languages without coercion, check that ...": an imperative after a leading phrase."""
+    lead = _LEAD.match(sentence)
+    return lead is not None and ph.is_imperative(ph.capitalise(lead.group("word")))
 
 
 def cloze_last_clause(sentence: str) -> str | None:
@@ -202,9 +220,10 @@ MAX_DELETION_WORDS = 8
 
 
 _COMMON_WORDS = (
-    r"(?:(?:very|more|most|really|quite|so)\s+)?(?:important|key|essential|crucial|necessary|"
+    r"(?:(?:very|more|most|really|quite|so|especially|particularly|extremely|highly)\s+)?(?:important|key|essential|crucial|necessary|"
     r"recommended|possible|impossible|easy|easier|hard|harder|best|good|better|useful|helpful|"
-    r"common|rare|simple|difficult|critical|vital|needed|required|optional|preferred)"
+    r"common|rare|simple|difficult|critical|vital|needed|required|optional|preferred|"
+    r"excellent|great|perfect|ideal|nice|powerful|popular|handy|convenient|valuable)"
 )
 """A blank that hides only "important" ("It is [...] to ...") tests nothing."""
 
@@ -221,6 +240,10 @@ def vague_deletion(clause: ph.Clause) -> str | None:
     "We collect [...]" (the rest of a long sentence), "Memory is [...]": a learner cannot tell
     what is asked. Marked spans are never vague: the author chose them.
     """
+    if re.match(r"(?:you|your|you're|yours)\b", clause.subject, re.I):
+        return "no clear deletion (a sentence to the reader: advice, not a fact)"
+    if re.match(r"(?:up|out|off|down|away|back)\s", clause.tail, re.I):
+        return "no clear deletion (the blank would split a phrasal verb)"
     if re.match(_VAGUE_START, clause.tail, re.I):
         return "no clear deletion (the blank would hide a vague phrase)"
     if re.fullmatch(_COMMON_WORDS, clause.tail.strip(), re.I) or re.match(
@@ -250,6 +273,11 @@ def vague_deletion(clause: ph.Clause) -> str | None:
         re.I,
     ):
         return "no clear deletion (the blank would hide a pronoun)"
+    # "Corollary: a language is [...]": after its label, the words left say too little.
+    label = re.match(r"^[^\s:：]+[:：]\s*", clause.subject)
+    after_label = len(ph.words(f"{clause.subject[label.end() :]} {clause.verb}")) if label else 0
+    if label and after_label <= 4 and hidden >= 2 and not clause.trailer.strip(" .!;"):
+        return "no clear deletion (the blank would hide the rest of a short sentence)"
     if shown <= 3 and hidden > 4 and not clause.trailer.strip(" .!;"):
         return "no clear deletion (the blank would hide the rest of the sentence)"
     return None
