@@ -205,15 +205,25 @@ def _printed(hidden: str, text: str) -> bool:
     """``hidden`` stands as a whole token in ``text`` ("PCB" in "... Block, PCB)", "2" in n_2)."""
     if _CJK.search(hidden):  # no spaces between words: any occurrence gives it away
         return len(hidden) >= 2 and hidden in text
+    # Each pattern below is new to re's cache, and compiling it costs more than the search:
+    # first rule out, exactly, the usual case of a text that does not contain ``hidden``.
+    caseless = len(hidden) > 2
+    if not caseless or hidden.isdigit():
+        if hidden not in text:
+            return False
+    elif hidden.isascii() and text.isascii() and hidden.lower() not in text.lower():
+        return False  # ASCII only: re.IGNORECASE also matches "ſ" for "s", "K" (Kelvin) for "k"
     if hidden.isdigit():  # "1" in "n+1" gives nothing away; the index of "n_2" does
         return bool(re.search(rf"_\{{?{hidden}(?![0-9])", text))
-    flags = re.IGNORECASE if len(hidden) > 2 else 0
+    flags = re.IGNORECASE if caseless else 0
     return bool(re.search(rf"(?<![A-Za-z0-9]){re.escape(hidden)}(?![A-Za-z0-9])", text, flags))
 
 
 def _acronym_printed(hidden: str, text: str) -> bool:
     """ "PCB" hidden beside "Process Control Block", or the spelled-out form beside "PCB"."""
     if re.fullmatch(r"[A-Z]{2,6}", hidden):
+        if not all(letter in text for letter in hidden):  # each starts a word of the spelling
+            return False
         spelled = r"[\s-]+".join(rf"{letter}[\w']*" for letter in hidden)
         return bool(re.search(rf"(?<![\w-]){spelled}", text))
     words = hidden.split()
