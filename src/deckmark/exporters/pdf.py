@@ -521,7 +521,8 @@ def _compile_cards(
         )
         for first in range(0, max(len(cards), 1), step)
     ]
-    return chunks[0] if len(chunks) == 1 else _joined(chunks)
+    # pypdf's objects for thousands of pages would stay in this process's heap: join in a child.
+    return chunks[0] if len(chunks) == 1 else _in_child(_joined, chunks)
 
 
 def _joined(pdfs: Sequence[bytes]) -> bytes:
