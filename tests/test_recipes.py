@@ -255,3 +255,14 @@ def test_vague_or_advice_sentence__no_cloze__left_out_with_reason() -> None:
         "a definition without its term",
     ):
         assert any(r.startswith(expected) for r in reasons), (expected, reasons)
+
+
+def test_blank_on_a_bare_keyword_or_half_a_term__no_cloze() -> None:
+    text = (
+        "## Loops\n\n"
+        "- Each pass of the `while` pops one item from the heap.\n"
+        "- Queues beat plain Ruby arrays when popping from the front.\n"
+    )
+    result = _extract("x.md", text)
+    deletions = [d for c in _cards(result, "Loops") for d in _deletions(c)]
+    assert "`while`" not in deletions and "Ruby" not in deletions, deletions

@@ -189,7 +189,22 @@ def cloze_name(
     if len(found) != 1:
         return None
     name = found[0]
+    following = re.match(r"\s+([a-z]+)\b", sentence[name.end() :])
+    # English word classes only (title_case is the notes being English).
+    if (
+        title_case
+        and name.group(0).isalpha()
+        and following
+        and not ph.is_function_word(following.group(1))
+        and not ph.is_verb(following.group(1))
+    ):
+        return None  # "Python lists": the name is half of a term
     return f"{sentence[: name.start()]}{{{{c1::{name.group(0)}}}}}{sentence[name.end() :]}"
+
+
+_BARE_KEYWORD = re.compile(
+    r"`(?:for|while|if|else|elif|do|return|break|continue|switch|case|try|catch|loop|foreach)`"
+)
 
 
 def cloze_marked_spans(sentence: str) -> str | None:
@@ -203,6 +218,8 @@ def cloze_marked_spans(sentence: str) -> str | None:
             continue
         if "(" in before and ")" not in before[before.rfind("(") :]:
             continue  # inside parentheses: an aside
+        if _BARE_KEYWORD.fullmatch(match.group(0)):
+            continue  # "the nested [...]" → `for`: the keyword's name, not what the code does
         runs.append(match)
     if not runs:
         return None
