@@ -204,6 +204,10 @@ def _ankiconnect_python() -> Path:
     return python
 
 
+LISTEN_FD_ENV = "DECKMARK_ANKICONNECT_FD"
+"""The listening socket's file descriptor, which tests/ankiconnect_server.py serves on."""
+
+
 class AnkiConnectServer:
     """anki-connect-server on a free loopback port with its own collection file."""
 
@@ -219,22 +223,24 @@ class AnkiConnectServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        with socket.socket() as probe:  # a port nobody uses right now
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        # The socket is bound and listening before the server starts, and the server inherits
+        # it: probing for a free port and letting the server bind it later leaves a window in
+        # which another process (on a busy machine, another test run) can take the port.
+        listener = socket.create_server(("127.0.0.1", 0))
+        self.port = listener.getsockname()[1]
         env = {
             **os.environ,
-            "ANKICONNECT_PORT": str(self.port),
-            "ANKICONNECT_BIND": "127.0.0.1",
             "ANKICONNECT_COLLECTION_PATH": str(self.collection),
+            LISTEN_FD_ENV: str(listener.fileno()),
         }
-        with self.log.open("ab") as log:
+        with listener, self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [str(self.python), str(ROOT / "tests" / "ankiconnect_server.py")],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd=self.collection.parent,
+                pass_fds=(listener.fileno(),),
             )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
