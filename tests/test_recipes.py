@@ -266,3 +266,33 @@ def test_blank_on_a_bare_keyword_or_half_a_term__no_cloze() -> None:
     result = _extract("x.md", text)
     deletions = [d for c in _cards(result, "Loops") for d in _deletions(c)]
     assert "`while`" not in deletions and "Ruby" not in deletions, deletions
+
+
+def test_order_or_recommendation_to_the_reader__no_cloze__left_out_as_advice() -> None:
+    text = (
+        "## Letters\n\n"
+        "- Only include projects that match the post.\n"
+        "- Clarify any limits you took for granted.\n"
+        "- The opening line should name the role.\n"
+    )
+    result = _extract("x.md", text)
+    assert _cards(result, "Letters") == [], [c.front for c in _cards(result, "Letters")]
+    assert (
+        sum(m.startswith("no clear deletion (advice)") for m in _left_out(result, "Letters")) == 3
+    )
+
+
+def test_line_comment_saying_what_a_program_returns__not_language_behaviour() -> None:
+    text = (
+        "## Trees\n\n```python\ndef size(n):\n    if n.empty():\n"
+        "        return 0  # an empty node: return zero\n```\n"
+    )
+    result = _extract("x.md", text)
+    assert not any("return zero" in c.back for c in _cards(result, "Trees"))
+
+
+def test_list_with_no_heading_and_no_label__no_card__left_out() -> None:
+    result = _extract("x.md", "Intro line.\n\n1. Pick a template\n2. Fill it in\n3. Send it off\n")
+    assert not any(c.front.startswith((":", "(")) for c in result.cards)
+    messages = [d.message for s in result.sections for d in s.left_out]
+    assert any(m.startswith("a list with neither label nor heading") for m in messages)

@@ -149,6 +149,9 @@ class SectionCards:
         front, back = front.strip(), back.strip()
         if not front or (not back and "{{c" not in front):
             return
+        if kind is CardKind.LIST and re.match(r"^(?::|\(\d+\)$)", front):  # "(4)", ": what ..."
+            self.leave_out(source, "a list with neither label nor heading to ask by", back)
+            return
         if is_placeholder(f"{front} {back}"):
             self.leave_out(source, "placeholder text", front)
             return

@@ -56,7 +56,7 @@ PROGRAM_LANGS = (_SLASH_LANGS - {"jsonc"}) | {"python", "py", "ruby", "rb", "per
 about the example itself ("pick up the left fork", "search the left subtree")."""
 _LANGUAGE_BEHAVIOUR = re.compile(
     r"^(?:=>|->|→)|^[\"'\d]|\b(?:throws?|raises?|exceptions?|errors?|compiles?|compiler|"
-    r"runtime|returns?|in[- ]place|valid|invalid|illegal|allowed|undefined|warnings?|"
+    r"runtime|returns|in[- ]place|valid|invalid|illegal|allowed|undefined|warnings?|"
     r"deprecated|since|from \S+ on)\b",
     re.IGNORECASE,
 )

@@ -105,7 +105,9 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
         out.leave_out(source, "a definition without its term", sentence)
         return
     cloze = cloze_marked_spans(sentence)
-    if cloze is None and (ph.is_imperative(sentence) or advice_after_lead(sentence)):
+    if cloze is None and (
+        ph.is_imperative(sentence) or (out.notes.english and advice_after_lead(sentence))
+    ):
         out.leave_out(source, "no clear deletion (advice)", sentence)
         return
     if cloze is None:
@@ -139,10 +141,28 @@ _LEAD = re.compile(
 the main clause's first word."""
 
 
+_COMMAND = re.compile(
+    r"^(?:(?:only|just|also|then|first|always|never)\s+)?(?P<verb>[A-Za-z]+[a-rt-z])\s+"
+    r"(?:a|an|the|any|all|your|each|every|some)\s",
+    re.IGNORECASE,
+)
+"""A bare verb then its object ("Clarify any ...", "Only include the ...");
+a third-person verb ending in -s is a statement about the subject, not an order."""
+
+
 def advice_after_lead(sentence: str) -> bool:
-    """ "In languages without coercion, check that ...": an imperative after a leading phrase."""
+    """ "In languages without coercion, check that ...", "Only include ...", "Enlist a ...",
+    "The letter should ...": an order or a recommendation to the reader, not a fact."""
     lead = _LEAD.match(sentence)
-    return lead is not None and ph.is_imperative(ph.capitalise(lead.group("word")))
+    if lead is not None and ph.is_imperative(ph.capitalise(lead.group("word"))):
+        return True
+    led = re.match(r"(?:only|just|also|then|first|always|never)\s+([a-z]+)\b", sentence, re.I)
+    if led and ph.is_imperative(ph.capitalise(led.group(1))):
+        return True  # "Only include ..."
+    command = _COMMAND.match(sentence)
+    if command and not ph.is_function_word(command.group("verb")):
+        return ph.is_imperative(ph.capitalise(command.group("verb"))) or not sentence[:1].islower()
+    return bool(re.search(r"\bshould\b", sentence, re.IGNORECASE))
 
 
 def cloze_last_clause(sentence: str) -> str | None:
