@@ -296,3 +296,15 @@ def test_list_with_no_heading_and_no_label__no_card__left_out() -> None:
     assert not any(c.front.startswith((":", "(")) for c in result.cards)
     messages = [d.message for s in result.sections for d in s.left_out]
     assert any(m.startswith("a list with neither label nor heading") for m in messages)
+
+
+def test_do_and_dont_table__the_dont_column_makes_no_card() -> None:
+    text = (
+        "## Habits\n\n| Do ✅ | Don't ❌ |\n|---|---|\n"
+        "| Label every axis | Leave axes bare |\n| Name each file | Keep default names |\n"
+    )
+    result = _extract("x.md", text)
+    assert not any("Don't" in c.front for c in _cards(result, "Habits"))
+    assert any(
+        m.startswith("the opposite of the row's own label") for m in _left_out(result, "Habits")
+    )

@@ -41,6 +41,13 @@ def answer_in_question(question: str, answer: str) -> bool:
     return bool(said) and all(w in asked for w in said)
 
 
+def opposite_columns(first: str, other: str) -> bool:
+    """ "Do ✅ | Don't ❌": each "don't" only negates its row's "do", which the front shows."""
+    do = re.match(r"\W*(?:do|dos|good|right)\b", first, re.IGNORECASE)
+    dont = re.match(r"\W*(?:don[’']?t|do not|avoid|bad|wrong)\b", other, re.IGNORECASE)
+    return bool(do and dont)
+
+
 def table_cards(out: SectionCards, table: Table, state: TopicState) -> None:
     if reason := layout_reason(table):
         out.leave_out(table.source, reason, " | ".join(table.header))
@@ -50,6 +57,9 @@ def table_cards(out: SectionCards, table: Table, state: TopicState) -> None:
             continue
         for header, cell in zip(table.header[1:], row[1:], strict=False):
             if not cell.strip() or _SEPARATOR.match(cell) or _is_link(cell):
+                continue
+            if opposite_columns(table.header[0], header):
+                out.leave_out(table.source, "the opposite of the row's own label", cell)
                 continue
             question = f"{state.subject.name} › {row[0]} › {header}?".replace("›  ›", "›")
             if answer_in_question(question, cell):
