@@ -17,6 +17,7 @@ import argparse
 import os
 import sys
 import time
+import traceback
 from collections import Counter
 from pathlib import Path
 
@@ -60,7 +61,8 @@ def main() -> int:
     failure = ""
     try:
         run()
-    except Exception as e:  # the property failed: hypothesis has shrunk and printed it
+    except Exception as e:  # the property failed: hypothesis has shrunk it
+        traceback.print_exc()  # with hypothesis's note: the smallest failing deck
         failure = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
     elapsed = time.perf_counter() - started
     total = sum(outcomes.values())

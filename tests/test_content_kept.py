@@ -249,3 +249,14 @@ def test_card_file__deletion_crossing_a_formula_or_formatting__error(tmp_path: P
         "error: deck/c.md:5: card has a deletion that cuts across formatting or a math formula\n"
         "error: deck/c.md:15: card has a deletion that cuts across formatting or a math formula\n",
     )
+
+
+def test_comparison__a_side_named_twice__one_column_no_traceback(tmp_path: Path) -> None:
+    # Found by bench/fuzz.py: a sub-heading repeating a side's label gave a third "side".
+    (tmp_path / "n.md").write_text(
+        "## Docker vs Podman\n\n**Docker**\n\n- Docker is a daemon.\n\n**Podman**\n\n"
+        "- Podman is daemonless.\n\n### Docker\n\nDocker is a container engine.\n"
+    )
+    (deck,) = check([tmp_path / "n.md"])
+    (overview,) = [c for c in deck.cards if c.kind is CardKind.OVERVIEW]
+    assert overview.back.splitlines()[0] == "| Docker | Podman |"

@@ -83,8 +83,9 @@ def comparison_cards(
                     question = f"{which} “{masked}”"
                 out.add(CardKind.DISCRIMINATION, question, side.title, source, tags=tag)
     if len(rows) == 2 and all(rows.values()):
-        left, right = (rows[s.title] for s in sides)
-        overview = [f"| {sides[0].title} | {sides[1].title} |", "| --- | --- |"]
+        # By title: a side named twice (a label and a sub-heading) is one column.
+        (left_title, left), (right_title, right) = rows.items()
+        overview = [f"| {left_title} | {right_title} |", "| --- | --- |"]
         for n in range(max(len(left), len(right))):
             cells = [col[n] if n < len(col) else "" for col in (left, right)]
             overview.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
