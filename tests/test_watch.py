@@ -23,13 +23,20 @@ class Watcher:
     """``deckmark ... --watch`` running in a subprocess; its output lines as they come."""
 
     def __init__(self, args: list[str], cwd: Path) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "deckmark", *args],
-            cwd=cwd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        # The watcher must start with Ctrl-C's default action, as a program started in a
+        # terminal does. An ignored signal stays ignored across exec (pytest started in the
+        # background of a script, as CI may do, has SIGINT ignored); a handler does not.
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "deckmark", *args],
+                cwd=cwd,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        finally:
+            signal.signal(signal.SIGINT, previous)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         assert self.process.stdout and self.process.stderr
