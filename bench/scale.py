@@ -276,6 +276,7 @@ def main() -> None:
     parser.add_argument("--peers-venv", type=Path, help="virtualenv for the peers (reused)")
     parser.add_argument("--no-peers", action="store_true", help="deckmark only")
     parser.add_argument("--skip-extras", action="store_true", help="only the peer table")
+    parser.add_argument("--skip-folders", action="store_true", help="no folder rebuilds (slow)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="deckmark-scale-") as tmp:
         work = args.work or Path(tmp)
@@ -286,7 +287,8 @@ def main() -> None:
         if not args.skip_extras:
             default_builds(work, [int(s) for s in args.default_sizes.split(",") if s])
             pdf_scaling(work)
-            folder_rebuilds(work)
+            if not args.skip_folders:
+                folder_rebuilds(work)
             help_time()
 
 
