@@ -81,16 +81,13 @@ def test_first_push__adds_every_note_with_its_guid(
     assert f"added 0, updated 0, moved 0, deleted 0; {len(notes)} unchanged" in again.stdout
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def test_push__nothing_listening__says_how_to_install_ankiconnect(deck: Path) -> None:
-    url = f"http://127.0.0.1:{free_port()}"
-    result = CliRunner().invoke(cli, ["push", "docker", "--url", url])
+    # A port bound but not listening refuses connections, and no other process can start
+    # listening on it while the push runs (a probed port, once closed, could be taken).
+    with socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{bound.getsockname()[1]}"
+        result = CliRunner().invoke(cli, ["push", "docker", "--url", url])
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: cannot reach AnkiConnect at {url} (connection refused): is Anki running with "
