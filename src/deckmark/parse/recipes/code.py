@@ -34,6 +34,8 @@ def code_cards(
         line_source = SourceLocation(path=source.path, line=source.line + block.fenced + fact.line)
         if names_own_part(fact):
             out.leave_out(line_source, "comment names a part of this example", fact.comment)
+        elif untaught := _teaches_nothing(fact):
+            out.leave_out(line_source, untaught, f"{fact.code}  # {fact.comment}")
         elif comments.restates_line(fact.code, fact.comment, block.lang):
             restating.setdefault(fact.parents, []).append(fact)
         else:
@@ -45,17 +47,23 @@ def code_cards(
         and 2 <= len(teaching) <= _BLOCK_CARD_MAX_FACTS
         and len(uncommented_lines) <= _BLOCK_CARD_MAX_LINES
     ):
-        prompt = (
-            f"{subject.name}: what does each line of this {noun.split(' ')[0]} example do?"
-            if english
-            else subject.name
-        )
-        out.add(
-            CardKind.CODE,
-            f"{prompt}\n\n{fence(facts.uncommented, block.lang)}",
-            fence(block.code, block.lang),
-            source,
-        )
+        if english:
+            prompt = f"{subject.name}: what does each line of this {noun.split(' ')[0]} example do?"
+            out.add(
+                CardKind.CODE,
+                f"{prompt}\n\n{fence(facts.uncommented, block.lang)}",
+                fence(block.code, block.lang),
+                source,
+            )
+        else:
+            # With no English template the front would be the heading and the code: it asks
+            # nothing, and the back is the same code again with its comments.
+            out.leave_out(
+                source,
+                "commented code with no question in the notes' language (the back would repeat "
+                "the front)",
+                uncommented_lines[0],
+            )
     # Every line with its own comment is a reference list (``fork();  // new process``);
     # a program has lines that only hold it together (``void take(int i) {``, ``}``).
     commented_lines = sum(len(f.code.splitlines()) for f in teaching if f.trailing)
@@ -64,19 +72,9 @@ def code_cards(
         _restating_group(out, block, where, parents, group)
     for fact in teaching:
         line_source = SourceLocation(path=source.path, line=source.line + block.fenced + fact.line)
-        placeholder = re.search(r"\bwhere relevant\b|\bTODO\b|\bFIXME\b|\.\.\.|…", fact.comment)
-        if not re.search(r"\w", fact.code) or not re.search(r"[^\W\d_]{2}", fact.comment):
+        if not re.search(r"[^\W\d_]{2}", fact.comment):
+            # "print(root.value)  # 10": a value the block card shows, too small for a card.
             out.leave_out(line_source, "comment explains no code", f"{fact.code}  # {fact.comment}")
-            continue
-        # "pass", or "✅ RIGHT: ..." / "❌ WRONG" on a function: a verdict, not what the code does.
-        verdict = re.match(r"^\W*(?:✅|❌|wrong\b|right\b|bad\b|good\b)", fact.comment, re.I)
-        if fact.code.strip() in ("pass", "...", "…") or verdict:
-            out.leave_out(
-                line_source, "comment judges the code instead of explaining it", fact.comment
-            )
-            continue
-        if placeholder:
-            out.leave_out(line_source, "comment is a placeholder", fact.comment)
             continue
         if (
             example_program
@@ -113,6 +111,26 @@ def code_cards(
             output.output,
             line_source,
         )
+
+
+def _teaches_nothing(fact: comments.CommentedCode) -> str | None:
+    """Why a comment teaches nothing about its line, or None.
+
+    An annotation marker (``# (1)!``), a verdict (``# ✅ RIGHT``) or a placeholder (``# TODO``)
+    counts neither for a line card nor for the block card: a back that only adds such
+    comments repeats its front.
+    """
+    if not re.search(r"\w", fact.code) or not re.search(r"\w", fact.comment):
+        return "comment explains no code"
+    if re.fullmatch(r"\(\d+\)!?|\[\d+\]", fact.comment):
+        return "annotation marker, not an explanation"
+    # "pass", or "✅ RIGHT: ..." / "❌ WRONG" on a function: a verdict, not what the code does.
+    verdict = re.match(r"^\W*(?:✅|❌|wrong\b|right\b|bad\b|good\b)", fact.comment, re.I)
+    if fact.code.strip() in ("pass", "...", "…") or verdict:
+        return "comment judges the code instead of explaining it"
+    if re.search(r"\bwhere relevant\b|\bTODO\b|\bFIXME\b|\.\.\.|…", fact.comment):
+        return "comment is a placeholder"
+    return None
 
 
 def _line_cards(

@@ -286,18 +286,39 @@ _FRAGMENT_START = re.compile(
 )
 
 
+_SUPPOSITION = re.compile(
+    r"^(?:let|suppose|assume|given|sei|seien|gegeben|angenommen|sia|siano|dato|data|soit|"
+    r"soient|sea|sean|dado|dada|seja|sejam)\b",
+    re.IGNORECASE,
+)
+"""Words that open a mathematical statement ("Let f: ...", "Sei f: U -> V ..."), any language."""
+
+
 def key_value(text: str) -> re.Match[str] | None:
     """A ``Key: value`` line, unless the "key" is a clause ("Admonitions follow a simple
-    syntax: ..."): that is a sentence introducing its explanation."""
+    syntax: ...", "BFS uses queue: O(n) space"): that is a sentence split at its colon.
+
+    Neither is a key what opens a mathematical statement ("Sei f: U -> U'"), a phrase that
+    names a variable ("Die Abbildung T -> T[] ..."), nor a label with its own colon
+    ("选择：选择排序 -> 堆排序"). A variable is a lone consonant letter: the vowels "a", "e", "o",
+    "y" are words of many languages ("Pro e contro").
+    """
     match = KEY_VALUE_RE.match(text)
     if match and (plain := match.group("plain")):
         if plain.startswith(("_", "*")):
             return None  # "_Paragraph 2: ..._": the colon is inside an emphasis
-        if re.search(r"[<>=(){}#]", plain):
+        if re.search(r"[<>=(){}#：]", plain):
             return None  # "if low < high: ...": code, not a key
         key_words = plain.split()
+        if _SUPPOSITION.match(plain) or (
+            len(key_words) > 1
+            and any(re.fullmatch(r"[B-HJ-NP-TV-Zb-df-hj-np-tv-xz]", w) for w in key_words[1:])
+        ):
+            return None
         if len(key_words) >= 4 and any(is_verb(w) for w in key_words[1:]):
             return None
+        if len(key_words) == 3 and key_words[1].islower() and is_verb(key_words[1]):
+            return None  # "BFS uses queue: O(n) space"; not "Slow Boot Times: ..."
     return match
 
 

@@ -1,0 +1,56 @@
+"""Structural shapes of issue #9: code cards whose back repeats the front, a colon or arrow
+inside a sentence read as a key, labels that do not say what is asked, file-header lines.
+
+The fixtures are written in our own words (Chinese, German, English); tests/golden/ pins their
+full output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from deckmark.model import Card
+from deckmark.parse.notes import NotesResult, extract_cards
+from deckmark.parse.outline import parse_outline
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notes"
+
+
+def _extract(name: str, text: str | None = None) -> NotesResult:
+    source = text if text is not None else (FIXTURES / name).read_text(encoding="utf-8")
+    return extract_cards(parse_outline(source, name), "deck", set(), key_path=name)
+
+
+def _cards(result: NotesResult, heading: str) -> list[Card]:
+    return [card for card in result.cards if card.context[-1:] == (heading,)]
+
+
+def _left_out(result: NotesResult, heading: str) -> list[str]:
+    return [d.message for s in result.sections if s.path[-1:] == (heading,) for d in s.left_out]
+
+
+def test_commented_code_in_chinese_notes__no_card_that_repeats_the_front() -> None:
+    result = _extract("structure.md")
+    assert _cards(result, "链表结点") == []
+    assert any(
+        m.startswith("commented code with no question in the notes' language")
+        for m in _left_out(result, "链表结点")
+    )
+
+
+def test_annotation_markers__are_not_comments_that_explain() -> None:
+    result = _extract("structure.md")
+    assert _cards(result, "Stack settings") == []
+    assert any(m.startswith("annotation marker") for m in _left_out(result, "Stack settings"))
+
+
+def test_colon_or_arrow_inside_a_sentence__not_split_into_key_and_value() -> None:
+    result = _extract("structure.md")
+    fronts = [c.front for c in result.cards]
+    assert not any(
+        f.endswith(("› Sei g?", "› Die Funktion g?", "› DFS keeps stack?")) for f in fronts
+    )
+    assert not any("顺序：顺序查找" in f for f in fronts)
+    # A term before its colon still asks for its value.
+    assert "Abbildungen › Definitionsbereich?" in fronts
+    assert "Traversal costs › Level order?" in fronts
