@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it.token import Token
 
 from deckmark.exporters.text import plain_text
-from deckmark.markdown import inline_references, join_lines, parse
-from deckmark.render.html import markdown_to_html
+from deckmark.markdown import inline_references, join_lines, markdown, parse
+from deckmark.render.html import markdown_to_html, shows_something, shows_when_rendered
 
 
 @pytest.mark.parametrize(
@@ -82,3 +87,92 @@ def test_join_lines__double_backticks_and_trailing_tags() -> None:
 
 def test_plain_text__math_and_wikilinks() -> None:
     assert plain_text(r"See [[Note]] and $x^2$") == r"See Note and \(x^2\)"
+
+
+_ONE_LINE_CASES = [
+    "A {{c1::**stale buffer**}} keeps {{c2::`buffer_0`}} entries.",
+    "{{c1::`x`}} is a name",
+    "A block with an id ^abc-123",
+    "Para {: .note }",
+    "Term $$x^2$$ then text",
+    "Footnote[^1] and [link][ref] and [[Wiki]] and #tag and %%c%% and ==m== end",
+    "<b>x</b> y",
+    "1. first",
+    "1) first",
+    "12345678901. not a list",
+    "- item",
+    "* item",
+    "*emphasis* first",
+    "+ item",
+    "# Heading",
+    "#tag first",
+    "> quote",
+    "> [!note] Callout",
+    "---",
+    "***",
+    "___",
+    "```python",
+    "~~~",
+    "`code` first",
+    "$$x$$",
+    "\\[x\\]",
+    "\\begin{align}a\\end{align}",
+    "%% comment %%",
+    "[ref]: https://example.org",
+    "[^1]: note",
+    "*[HTML]: Hyper Text",
+    "!!! note",
+    "??? note",
+    ":::tip",
+    ": definition",
+    '=== "Tab"',
+    "^only-an-id",
+    "| a | b |",
+    "<details><summary>Q</summary>A</details>",
+    "text ending with a backslash\\",
+    "nbsp\u00a0inside",
+    "系统调用是用户程序的接口",
+    "x\u2028y",
+]
+
+
+@pytest.mark.parametrize("line", _ONE_LINE_CASES)
+def test_parse__one_line__same_tokens_as_the_block_parser(line: str) -> None:
+    assert _token_dump(parse(line)) == _token_dump(markdown().parse(line, {}))
+
+
+_MARKDOWN_CHARACTERS = "ab1 .)*_=`~#>+-<$\\%[]!?:|^{}(&;/\n\r\t\x0c\x00\u00a0\u200b系"
+
+
+@settings(deadline=None, derandomize=True, database=None, max_examples=400)
+@given(st.text(alphabet=st.sampled_from(_MARKDOWN_CHARACTERS)))
+def test_parse__any_text__same_tokens_as_the_block_parser(text: str) -> None:
+    env_fast: dict[str, Any] = {}
+    env_full: dict[str, Any] = {}
+    assert _token_dump(parse(text, env_fast)) == _token_dump(markdown().parse(text, env_full))
+    assert env_fast == env_full
+
+
+def _token_dump(tokens: list[Token]) -> list[dict[str, Any]]:
+    return [token.as_dict() for token in tokens]
+
+
+_DELETION_SHAPES = st.builds(
+    lambda mark, inner: f"{mark}{inner}{mark}",
+    st.sampled_from(["`", "**", "__", "*", "_", "==", "``", "~~"]),
+    st.text(alphabet=st.sampled_from("aZ09 `*_=<>&;#\u200b\u2060\u00a0\x00\r\n"), max_size=8),
+)
+
+
+@settings(deadline=None, derandomize=True, database=None, max_examples=400)
+@given(_DELETION_SHAPES)
+def test_shows_something__without_rendering__same_answer_as_rendered(markdown_text: str) -> None:
+    assert shows_something(markdown_text) == shows_when_rendered(markdown_text)
+
+
+@pytest.mark.parametrize(
+    ("markdown_text", "shows"),
+    [("`x`", True), ("` `", False), ("`\u2060`", False), ("**a b**", True), ("**", True)],
+)
+def test_shows_something__deletion_shapes(markdown_text: str, shows: bool) -> None:
+    assert shows_something(markdown_text) is shows

@@ -176,9 +176,37 @@ def markdown() -> MarkdownIt:
     return md
 
 
+_BLOCK_START = re.compile(r"[\s#>*+\-=_`~<$\\%\[!?:|^]|\d{1,9}[.)]")
+"""What a line may start with to open a block other than a paragraph, in any of our dialects
+(headings, quotes and callouts, lists, rules, fences, HTML and ``<details>``, math, comments,
+references and footnotes, admonitions and containers, tabs, abbreviations, block ids)."""
+
+
 def parse(text: str, env: dict[str, Any] | None = None) -> list[Token]:
     """Tokens of ``text`` (``env`` collects footnotes and abbreviations if given)."""
-    return markdown().parse(text, env if env is not None else {})
+    env = env if env is not None else {}
+    if _only_a_paragraph(text):
+        return _paragraph(text, env)
+    return markdown().parse(text, env)
+
+
+def _only_a_paragraph(text: str) -> bool:
+    """Whether ``text`` is one line that every block rule leaves to the paragraph rule, which
+    keeps it whole: no footnote (``^[…]``, ``[^…]``), block id or attribute list at its end."""
+    if not text or "\n" in text or "\r" in text or text.strip() != text or "^" in text:
+        return False
+    return not _BLOCK_START.match(text) and not _ATTR_LIST.search(text)
+
+
+def _paragraph(line: str, env: dict[str, Any]) -> list[Token]:
+    """The tokens ``markdown().parse`` gives a line that can only be a paragraph, without
+    running the block rules: most card fields are one such line, and the block parser's
+    set-up costs more than their inline parse."""
+    inline, *tail = markdown().parseInline(line, env)  # tail: footnotes the env held
+    inline.level, inline.block = 1, True
+    opened = Token("paragraph_open", "p", 1, map=[0, 1], block=True)
+    closed = Token("paragraph_close", "p", -1, block=True)
+    return [opened, inline, closed, *tail]
 
 
 def image_sources(text: str) -> list[str]:

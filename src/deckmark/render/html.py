@@ -260,6 +260,10 @@ def markdown_inline_to_html(markdown_text: str) -> str:
     return _renderer().renderInline(tokens[0].children or [], _options(), env)
 
 
+_EMPHASIS_ONLY = re.compile(r"(\*\*|__|\*|_|==)[A-Za-z0-9][A-Za-z0-9 ]*\1")
+_CODE_SPAN_ONLY = re.compile(r"`([^`\n\r\x00]+)`")
+
+
 def shows_something(markdown_text: str, media: Mapping[str, str] | None = None) -> bool:
     """Whether the Markdown, rendered for Anki, shows anything: visible text or an image.
 
@@ -267,10 +271,23 @@ def shows_something(markdown_text: str, media: Mapping[str, str] | None = None) 
     which may be empty. ``<br>``, empty emphasis, spaces and invisible characters (zero-width,
     word joiner) do not count.
     """
+    # The shapes of most deletions, answered without rendering them (a cloze card has two).
     if markdown_text[:1].isascii() and markdown_text[:1].isalpha():
         return True  # no Markdown construct starts with a letter: it shows as text
+    if _EMPHASIS_ONLY.fullmatch(markdown_text):
+        return True  # letters and digits, emphasised or not
+    if code := _CODE_SPAN_ONLY.fullmatch(markdown_text):
+        return _visible(code.group(1))  # a code span shows what it holds, as written
+    return shows_when_rendered(markdown_text, media)
+
+
+def shows_when_rendered(markdown_text: str, media: Mapping[str, str] | None = None) -> bool:
+    """:func:`shows_something`, found by rendering the Markdown."""
     rendered = markdown_to_html(markdown_text, media=media)
     if "<img" in rendered:
         return True
-    text = htmllib.unescape(re.sub(r"<[^>]*>", "", rendered))
+    return _visible(htmllib.unescape(re.sub(r"<[^>]*>", "", rendered)))
+
+
+def _visible(text: str) -> bool:
     return any(unicodedata.category(ch)[0] not in "CZ" for ch in text)
