@@ -54,3 +54,31 @@ def test_colon_or_arrow_inside_a_sentence__not_split_into_key_and_value() -> Non
     # A term before its colon still asks for its value.
     assert "Abbildungen › Definitionsbereich?" in fronts
     assert "Traversal costs › Level order?" in fronts
+
+
+def test_label_repeated_in_the_section__asks_nothing_it_can_name() -> None:
+    result = _extract("structure.md")
+    assert _cards(result, "Callout kinds") == []
+    assert sum(m.startswith("label repeated") for m in _left_out(result, "Callout kinds")) == 2
+
+
+def test_label_used_once__still_asks_for_its_value() -> None:
+    result = _extract("x.md", "## Kinds\n\n- Alias: another name for a type\n- Tip: a hint\n")
+    assert [c.front for c in result.cards] == ["Kinds › Alias?", "Kinds › Tip?"]
+
+
+def test_file_header_lines_and_bare_links__make_no_card() -> None:
+    result = _extract("structure.md")
+    assert [c.front for c in _cards(result, "Sorting drills")] == [
+        "Sorting drills › Insertion sort?"
+    ]
+    left = _left_out(result, "Sorting drills")
+    assert any(m.startswith("header of the notes file") and "Difficulty" in m for m in left)
+    assert any(m.startswith("header of the notes file") and "Notebook" in m for m in left)
+    assert any(m.startswith("only a link") for m in left)
+
+
+def test_list_label_too_long_to_show__no_list_card_named_by_the_heading_alone() -> None:
+    result = _extract("structure.md")
+    assert not any(c.front.startswith("Zeitplanung (") for c in result.cards)
+    assert any(m.startswith("list label too long") for m in _left_out(result, "Zeitplanung"))

@@ -89,6 +89,8 @@ class SectionCards:
     """Cloze fronts as Anki shows them ("A VM has [...]."), to keep them distinguishable."""
     figures: list[str] = field(default_factory=list)
     """Images or display math seen before any card: they go to the first card made."""
+    _labels: list[set[str]] | None = field(default=None, init=False, repr=False)
+    """How many ``Key: value`` lines of the section use each key (see :meth:`repeats_label`)."""
 
     def attach(self, markdown: str, source: SourceLocation) -> None:
         """An image or formula on its own line belongs to the card before it (or the next).
@@ -108,6 +110,17 @@ class SectionCards:
             back = "\n\n".join([last.back, *self.figures]).strip()
             self.cards[-1] = replace(last, back=back)
             self.figures.clear()
+
+    def repeats_label(self, key: str) -> bool:
+        """``key`` labels more than one ``Key: value`` line of this section.
+
+        "Aliases: `summary`" after each callout type: "Supported types › Aliases?" cannot say
+        which type it asks about.
+        """
+        if self._labels is None:
+            self._labels = [_label_forms(k) for k in _labels_of(self.section.blocks)]
+        forms = _label_forms(key)
+        return sum(1 for other in self._labels if other & forms) > 1
 
     def leave_out(self, source: SourceLocation, reason: str, text: str) -> None:
         """Record a candidate that made no card, for ``deckmark check``."""
@@ -186,6 +199,70 @@ class SectionCards:
                 subdeck=self.section.path[0] if len(self.section.path) > 1 else None,
             )
         )
+
+
+def _labels_of(blocks: list[Block] | tuple[Block, ...]) -> list[str]:
+    """The keys of every ``Key: value`` line in ``blocks``, nested lists and callouts too."""
+    keys: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            lines = block.text.split("\n")
+        elif isinstance(block, ListBlock):
+            lines = [item.text for item in block.items]
+            for item in block.items:
+                keys.extend(_labels_of(item.children))
+        elif isinstance(block, Container):
+            keys.extend(_labels_of(block.blocks))
+            continue
+        else:
+            continue
+        keys.extend(ph.kv_key(kv) for line in lines if (kv := ph.key_value(line)))
+    return keys
+
+
+def _label_forms(key: str) -> set[str]:
+    """A key and its possible singulars, lower-cased: "Aliases" and "Alias" share "alias"."""
+    key = key.strip().lower()
+    return {key, key.removesuffix("s"), key.removesuffix("es")}
+
+
+_POINTER = re.compile(r"\[\[[^\]]+\]\]|\[[^\]]*\]\([^)]*\)|<?https?://[^\s>]+>?")
+"""A wiki link, a Markdown link or a URL. A bare file name is kept: "Compose file: compose.yaml"
+is a fact."""
+
+
+def is_pointer(value: str) -> bool:
+    """Only links ("[[02_Strings.ipynb]]", "See: [Functions](#functions)"): the line says where
+    something is, not what it is."""
+    if "![" in value:
+        return False  # an embed or image: the card shows it
+    rest = _POINTER.sub("", value)
+    return rest != value and not re.search(r"[^\W\d_]", re.sub(r"\b(?:and|or)\b", "", rest))
+
+
+# Keys of a notes file's own header (who, when, how hard), in the languages the recipes know.
+_HEADER_KEYS = {
+    "difficulty", "focus", "tags", "tag", "created", "updated", "last updated", "modified",
+    "date", "author", "authors", "status", "notebook", "category", "categories",
+    "prerequisites", "estimated time", "reading time",
+    "schwierigkeit", "schwierigkeitsgrad", "autor", "datum", "erstellt", "aktualisiert",
+    "schlagwörter", "kategorie",
+    "difficoltà", "autore", "data", "creato", "aggiornato", "categoria",
+    "dificultad", "fecha", "creado", "actualizado", "etiquetas", "categoría",
+    "difficulté", "auteur", "créé", "mis à jour", "étiquettes", "catégorie",
+    "难度", "作者", "日期", "标签", "分类", "创建时间", "更新时间", "状态",
+}  # fmt: skip
+_HEADER_LINE = re.compile(r"^[\W_]*?\**([^*:：]{1,30}?)\**\s*[:：]\**(?:\s|$)")
+
+
+def is_file_header(text: str) -> bool:
+    """Every line is a header field of the notes file ("**Difficulty:** ⭐⭐", "tags: dsa"),
+    which Markdown shows as text when it is not front matter."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    return bool(lines) and all(
+        (m := _HEADER_LINE.match(line)) and m.group(1).strip().lower() in _HEADER_KEYS
+        for line in lines
+    )
 
 
 _LOREM = re.compile(

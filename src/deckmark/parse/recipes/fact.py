@@ -11,7 +11,7 @@ import re
 from deckmark.model import SourceLocation
 from deckmark.parse.recipes import definition
 from deckmark.parse.recipes import phrasing as ph
-from deckmark.parse.recipes.collector import SectionCards, TopicState, has_braces
+from deckmark.parse.recipes.collector import SectionCards, TopicState, has_braces, is_pointer
 
 _SPAN = r"(?:`[^`]+`|\*\*[^*]+\*\*|==[^=\s][^=]*?==)"
 _SPAN_RUN = re.compile(rf"{_SPAN}(?:(?:,\s*|\s+(?:and|or)\s+){_SPAN})*")
@@ -41,6 +41,12 @@ def key_value(
     out: SectionCards, key: str, value: str, source: SourceLocation, state: TopicState
 ) -> None:
     """``Key: value`` → "Subject › Key?" (or "What is the “Key” benefit of X?")."""
+    if is_pointer(value):
+        out.leave_out(source, "only a link, not a fact", f"{key}: {value}")
+        return
+    if out.repeats_label(key):
+        out.leave_out(source, "label repeated in the section (the question cannot say which)", key)
+        return
     if state.keyword:
         owner, noun = state.keyword
         singular = noun[:-1] if noun.endswith("s") else noun

@@ -53,6 +53,13 @@ def list_card(
     def marker(n: int) -> str:
         return f"{n}." if block.ordered else "-"
 
+    if not question:
+        out.leave_out(
+            source, "list label too long to ask by (the heading does not name the items)", label
+        )
+        for item in block.items:
+            walk.list_item(out, item, state)
+        return
     if count > _LIST_INLINE_MAX and " … (" in question:
         # A long list under a label that names nothing ("For each topic, you can expect to
         # find:"): a blank per item would not say what is asked.

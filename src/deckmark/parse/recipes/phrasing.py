@@ -855,13 +855,15 @@ def list_question(
 
     A question label is asked as written; "It contains:" becomes "What does a Docker image
     contain?" only when "It" certainly means the subject; a noun-phrase label gives "Docker:
-    what are the benefits?"; anything else is shown as written after the heading.
+    what are the benefits?"; anything else is shown as written after the heading. A label too
+    long to show (a sentence over the list) gives "": "scheduling in linux (2)" would not say
+    that the items are queue types.
     """
     label = label.strip().rstrip(":：").strip()
     if len(words(label)) > _LABEL_MAX_WORDS:  # a paragraph over the list: its last sentence
         label = split_sentences(label)[-1].rstrip(":：").strip()
         if len(words(label)) > _LABEL_MAX_WORDS:
-            label = ""
+            return ""  # the heading alone would not say what the items are
     label_words = label.split()
     if not label:
         return f"{subject.name} ({count})"

@@ -15,7 +15,7 @@ from deckmark.parse.outline import (
 )
 from deckmark.parse.recipes import code, containers, definition, fact, lists, table
 from deckmark.parse.recipes import phrasing as ph
-from deckmark.parse.recipes.collector import SectionCards, TopicState
+from deckmark.parse.recipes.collector import SectionCards, TopicState, is_file_header
 
 
 def blocks(out: SectionCards, section_blocks: list[Block], state: TopicState) -> None:
@@ -25,6 +25,9 @@ def blocks(out: SectionCards, section_blocks: list[Block], state: TopicState) ->
         if isinstance(block, Paragraph):
             if ph.is_list_label(block.text) and isinstance(following, ListBlock):
                 continue  # the list below reads the label
+            if is_file_header(block.text):
+                out.leave_out(block.source, "header of the notes file, not a fact", block.text)
+                continue
             fact.statements(out, block.text, block.source, state)
         elif isinstance(block, ListBlock):
             previous = section_blocks[index - 1] if index else None
