@@ -11,6 +11,7 @@ import re
 
 from deckmark.model import CardKind, SourceLocation
 from deckmark.parse.outline import DefinitionList
+from deckmark.parse.recipes import language
 from deckmark.parse.recipes import phrasing as ph
 from deckmark.parse.recipes.collector import SectionCards, TopicState
 
@@ -82,12 +83,35 @@ def from_sentence(
     elif out.notes.language in ("zh", "ja") and sentence.startswith(f"{state.subject.name}是"):
         answer = sentence[len(state.subject.name) + 1 :].rstrip("。")  # "进程是程序的..."
     else:
-        answer = None
+        answer = _copula_definition(sentence, state.subject.name, out.notes.language)
     if answer:
         out.add(CardKind.DEFINITION, ask_what_is(out, state.subject), answer, source)
         state.about_subject = True
         return True
     return False
+
+
+def _copula_definition(sentence: str, subject: str, notes_language: str) -> str | None:
+    """ "Il protocollo IP è un protocollo di rete ..." under "Protocollo IP" → "Un protocollo
+    di rete ...": the subject (after an article of the language), its copula, a noun phrase."""
+    copulas = language.COPULAS.get(notes_language)
+    if not copulas:
+        return None
+    articles = "|".join(re.escape(a) for a in language.ARTICLES.get(notes_language, ()))
+    name = r"\s+".join(re.escape(w) for w in subject.split())
+    copula = "|".join(copulas)
+    match = re.match(
+        rf"(?:(?:{articles})(?:\s+|(?<=['’])))?{name}\s+(?:{copula})\s+(?P<rest>\S.*)$",
+        sentence,
+        re.IGNORECASE | re.DOTALL,
+    )
+    if match is None:
+        return None
+    rest = match.group("rest").strip()
+    first = rest.split(" ", 1)[0].lower()
+    if first not in language.ARTICLES.get(notes_language, ()) or len(ph.words(rest)) < 3:
+        return None  # "è importante ...", "ist schnell": a property, not what it is
+    return ph.capitalise(rest)
 
 
 def definition_list_cards(out: SectionCards, block: DefinitionList) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from deckmark.model import SourceLocation
-from deckmark.parse.recipes import definition
+from deckmark.parse.recipes import definition, language
 from deckmark.parse.recipes import phrasing as ph
 from deckmark.parse.recipes.collector import SectionCards, TopicState, has_braces, is_pointer
 
@@ -110,14 +110,17 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     if sentence.startswith((":", "：")):
         out.leave_out(source, "a definition without its term", sentence)
         return
-    cloze = cloze_marked_spans(sentence)
+    cloze = cloze_marked_spans(sentence, out.notes.language)
     if cloze is None and (
         ph.is_imperative(sentence) or (out.notes.english and advice_after_lead(sentence))
     ):
         out.leave_out(source, "no clear deletion (advice)", sentence)
         return
+    # The cut at the main verb knows English grammar only: in another language it falls on an
+    # article or a plural ("tra tutti i [cammini ...]") and hides the rest of the sentence.
+    english = language.english_clauses(sentence, out.notes.language)
     if cloze is None:
-        clause = ph.split_clause(sentence) if not has_braces(sentence) else None
+        clause = ph.split_clause(sentence) if english and not has_braces(sentence) else None
         reason = "no clear deletion" if clause is None else vague_deletion(clause)
         if clause is not None and reason and (head := ph.object_head(clause.tail)):
             # "finds {{c1::shortest paths}} from one source ...": the object, not the tail.
@@ -126,8 +129,9 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
         if clause is not None and not reason:
             cloze = clause_cloze(clause)
         else:
-            subjectless = ph.is_function_word(sentence.split(" ", 1)[0]) and clause is None
-            cloze = cloze_last_clause(sentence) or (
+            first = sentence.split(" ", 1)[0]
+            subjectless = english and clause is None and ph.is_function_word(first)
+            cloze = (cloze_last_clause(sentence) if english else None) or (
                 None
                 if subjectless
                 else cloze_name(sentence, state.subject, clause, title_case=out.notes.english)
@@ -233,8 +237,9 @@ _BARE_KEYWORD = re.compile(
 )
 
 
-def cloze_marked_spans(sentence: str) -> str | None:
-    """Cloze runs of `code`/**bold**/==marked== that make the point (not "like `x`")."""
+def cloze_marked_spans(sentence: str, notes_language: str = "en") -> str | None:
+    """Cloze runs of `code`/**bold**/==marked== that make the point (not "like `x`", not an
+    emphasised "**not**" or "**对应的**")."""
     if has_braces(sentence):
         return None
     runs = []
@@ -246,6 +251,10 @@ def cloze_marked_spans(sentence: str) -> str | None:
             continue  # inside parentheses: an aside
         if _BARE_KEYWORD.fullmatch(match.group(0)):
             continue  # "the nested [...]" → `for`: the keyword's name, not what the code does
+        if not match.group(0).startswith("`") and language.content_free(
+            re.sub(r"[*=]", "", match.group(0)), notes_language
+        ):
+            continue  # emphasis on a word without content of its own
         runs.append(match)
     if not runs:
         return None
@@ -283,8 +292,17 @@ def vague_deletion(clause: ph.Clause) -> str | None:
     "We collect [...]" (the rest of a long sentence), "Memory is [...]": a learner cannot tell
     what is asked. Marked spans are never vague: the author chose them.
     """
-    if re.match(r"(?:you|your|you're|yours)\b", clause.subject, re.I):
+    if re.match(r"(?:you|your|you're|yours)\b", clause.subject, re.I) or re.search(
+        r"\b(?:you|your|you're|yours|yourself)\b", clause.tail, re.I
+    ):
         return "no clear deletion (a sentence to the reader: advice, not a fact)"
+    if clause.tail.startswith("(") and clause.tail.endswith(")"):
+        return "no clear deletion (the blank would hide an aside)"
+    if any(ph.is_auxiliary(w) for w in clause.tail.split(" ")[:2]):
+        return "no clear deletion (the cut fell between two verbs)"
+    demonstrative = rf"{ph.PREPOSITION_START}\s*(?:this|that|these|those)(?:\s+\S+){{0,2}}"
+    if re.fullmatch(demonstrative, clause.tail, re.I):  # "[for that position]"
+        return "no clear deletion (the blank would hide a reference to something else)"
     if re.match(r"(?:up|out|off|down|away|back)\s", clause.tail, re.I):
         return "no clear deletion (the blank would split a phrasal verb)"
     if re.match(_VAGUE_START, clause.tail, re.I):
@@ -302,7 +320,7 @@ def vague_deletion(clause: ph.Clause) -> str | None:
     before = ph.mask_math(f"{clause.subject} {clause.verb}")
     if before.count("\\(") != before.count("\\)") or before.count("$") % 2:
         return "no clear deletion (the cut would fall inside a formula)"
-    if hidden == 1 and (ph.is_verb(clause.tail) or clause.tail.lower().endswith("ed")):
+    if hidden == 1 and (ph.is_verb(clause.tail) or ph.is_participle(clause.tail)):
         return "no clear deletion (the blank would hide a single verb)"
     if re.match(r"(?:that|which|who|whom|whose)\b", clause.tail, re.I):
         return "no clear deletion (the blank would hide a relative clause)"
@@ -321,7 +339,11 @@ def vague_deletion(clause: ph.Clause) -> str | None:
     after_label = len(ph.words(f"{clause.subject[label.end() :]} {clause.verb}")) if label else 0
     if label and after_label <= 4 and hidden >= 2 and not clause.trailer.strip(" .!;"):
         return "no clear deletion (the blank would hide the rest of a short sentence)"
-    if shown <= 3 and hidden > 4 and not clause.trailer.strip(" .!;"):
+    if (
+        shown <= 3
+        and not clause.trailer.strip(" .!;")
+        and (hidden > 4 or (hidden >= 2 and re.search(r"\w{3,}ly$", clause.tail)))
+    ):  # "Obsidian updates [Lucide icons periodically]": what, and how, at once
         return "no clear deletion (the blank would hide the rest of the sentence)"
     return None
 

@@ -53,19 +53,122 @@ for _language, _words in _COMMON_WORDS.items():
         _WORD_LANGUAGES.setdefault(_word, []).append(_language)
 
 
+def _script(text: str) -> str | None:
+    """The language of the script most of ``text``'s letters are written in, if not Latin."""
+    letters = len(re.findall(r"[^\W\d_]", text))
+    for language, script in _SCRIPTS:
+        if letters and len(script.findall(text)) / letters > 0.15:
+            return language
+    return None
+
+
+def _votes(text: str) -> Counter[str]:
+    """How many of each language's common words ``text`` holds."""
+    votes: Counter[str] = Counter()
+    for word in re.findall(r"[^\W\d_]+", text.lower()):
+        for language in _WORD_LANGUAGES.get(word, ()):
+            votes[language] += 1
+    return votes
+
+
 def detect(prose: str, declared: str = "") -> str:
     """A two-letter language code for ``prose`` ("en" when nothing says otherwise)."""
     if declared.strip():
         return declared.strip().lower().replace("_", "-").split("-")[0][:3]
-    letters = len(re.findall(r"[^\W\d_]", prose))
-    for language, script in _SCRIPTS:
-        if letters and len(script.findall(prose)) / letters > 0.15:
-            return language
-    votes: Counter[str] = Counter()
-    for word in re.findall(r"[^\W\d_]+", prose.lower()):
-        for language in _WORD_LANGUAGES.get(word, ()):
-            votes[language] += 1
+    if script := _script(prose):
+        return script
+    votes = _votes(prose)
     if not votes:
         return "en"
     best, count = votes.most_common(1)[0]
     return best if count > votes["en"] else "en"
+
+
+def of_sentence(sentence: str, notes_language: str) -> str:
+    """The language of one sentence of notes in ``notes_language``: an English sentence in
+    Chinese or Italian notes ("A language is regular if ...") is English; a sentence without
+    clear evidence (two common English words, more than any other language's) is the notes'."""
+    if notes_language == "en" or _script(sentence):
+        return notes_language
+    votes = _votes(sentence)
+    english = votes.pop("en", 0)
+    return "en" if english >= 2 and english > max(votes.values(), default=0) else notes_language
+
+
+def english_clauses(sentence: str, notes_language: str) -> bool:
+    """Whether ``sentence`` can be cut at its main verb by the English clause rules: in English
+    notes, in an English sentence of other notes, and in Chinese or Japanese, whose words are
+    not set apart by spaces, so that only the Latin words between them can be cut at (terms
+    and verbs written in English: "NFA M accepts w")."""
+    script = _script(sentence) or notes_language
+    return script in ("zh", "ja") or of_sentence(sentence, notes_language) == "en"
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Words that carry no fact of their own when hidden alone: connectives, negation, degree and
+# quantity words, articles; per language, kept short (content words are never listed).
+_CONTENT_FREE: dict[str, frozenset[str]] = {
+    "en": _word_set(
+        "a an the and or but so thus hence therefore however then also too only just not no "
+        "never always all any each every very more most less much many some this that these "
+        "those it its must should can may might will would could corresponding respectively "
+        "shown used given called"
+    ),
+    "it": _word_set(
+        "il lo la i gli le un uno una di del della dei e ed o ma però quindi dunque allora "
+        "inoltre infatti cioè perciò anche solo soltanto non mai sempre tutti tutte tutto ogni "
+        "molto più meno questo questa quello quella corrispondente rispettivamente"
+    ),
+    "es": _word_set(
+        "el la los las un una de del y e o u pero entonces además también solo sólo no nunca "
+        "siempre todos todas todo cada muy más menos este esta ese esa correspondiente "
+        "respectivamente"
+    ),
+    "de": _word_set(
+        "der die das ein eine und oder aber bzw also auch nur nicht nie immer alle jede jeder "
+        "sehr mehr weniger daher deshalb somit dies diese dieser entsprechend jeweils"
+    ),
+    "fr": _word_set(
+        "le la les un une de des du et ou mais donc alors aussi seulement ne pas jamais "
+        "toujours tous toutes chaque très plus moins ce cette correspondant"
+    ),
+    "zh": _word_set(
+        "的 和 或 与 及 也 都 只 不 是 而 但 所有 每个 一个 这个 那个 这些 那些 必须 可以 不能 "
+        "一定 没有 非常 很 更 最 因此 所以 但是 而且 并且 以及 其中 对应 对应的 相应的 相应 "
+        "理解 方式 一种 注意 任意 同时 分别"
+    ),
+}
+
+
+def content_free(text: str, language: str) -> bool:
+    """ "**not**", "**Quindi**", "**对应的**", "bzw.": a hidden text with no content of its own
+    (English words count in every language: notes mix them in)."""
+    words = [w for w in re.split(r"[\s,.;:!?，。；：、]+", text.lower()) if w]
+    if not words:
+        return True
+    written_in = _script(text) or language  # a Chinese word in notes detected as English
+    free = _CONTENT_FREE["en"] | _CONTENT_FREE.get(written_in, frozenset())
+    return all(w in free for w in words)
+
+
+# The articles and the copula ("is"/"are") of languages written with spaces, for definitions
+# ("Il protocollo IP è un protocollo ...", "Ein Router ist ein Gerät ...").
+ARTICLES: dict[str, tuple[str, ...]] = {
+    "it": ("il", "lo", "la", "l'", "l’", "i", "gli", "le", "un", "uno", "una", "un'"),
+    "es": ("el", "la", "los", "las", "un", "una", "lo"),
+    "pt": ("o", "a", "os", "as", "um", "uma"),
+    "fr": ("le", "la", "les", "l'", "l’", "un", "une"),
+    "de": ("der", "die", "das", "ein", "eine"),
+    "nl": ("de", "het", "een"),
+}
+COPULAS: dict[str, tuple[str, ...]] = {
+    "it": ("è", "sono"),
+    "es": ("es", "son"),
+    "pt": ("é", "são"),
+    "fr": ("est", "sont"),
+    "de": ("ist", "sind"),
+    "nl": ("is", "zijn"),
+}

@@ -534,6 +534,19 @@ _PASSIVE = re.compile(r"^(?:\w+ed|made|built|written|known|given|shown|kept|held
 """'is divided into ...', 'is made of ...': a passive verb, not a definition."""
 
 
+def is_participle(word: str) -> bool:
+    """ "shown", "divided", "written": a past participle (passive voice), no object to recall."""
+    return bool(_PASSIVE.fullmatch(word)) or word.lower() in (
+        "seen", "done", "taken", "chosen", "hidden", "drawn", "sent", "found", "set", "put",
+        "read", "left", "brought", "thrown", "grown", "bound", "told", "sold", "spent",
+    )  # fmt: skip
+
+
+def is_auxiliary(word: str) -> bool:
+    """ "is", "can", "will": a copula or modal, the start of a verb phrase, not an object."""
+    return word.lower() in _COPULAS | _MODALS
+
+
 def definition_answer(sentence: str, subject_name: str) -> str | None:
     """The answer of "What is X?" if ``sentence`` defines X, else None.
 
@@ -578,7 +591,7 @@ def split_clause(sentence: str) -> Clause | None:
         bare = re.sub(r"[^\w'-]", "", token)
         if index == 0 and bare.lower() not in _PERSONAL | _PRONOUNS:
             continue  # a noun-phrase subject needs at least one word
-        if not bare or "`" in token or "*" in token or token.endswith((",", ";", ":")):
+        if not bare or re.search(r"[`*(]", token) or token.endswith((",", ";", ":")):
             continue
         # "A Block Formatting Context", "the build": a noun inside the subject, not its verb.
         if index > 0 and (bare[:1].isupper() or tokens[index - 1].lower() in _DETERMINERS):
@@ -646,11 +659,11 @@ def object_head(tail: str) -> tuple[str, str] | None:
         if "`" in head or head.count("(") != head.count(")") or re.search(r"[,;:]", head):
             return None
         # "a protocol" alone says too little to be the one answer; "is" is no object.
-        first = head.split(" ", 1)[0].lower()
         if (
             1 <= len(words(head)) <= 5
             and not re.fullmatch(r"(?:a|an|the)\s+\S+", head, re.I)
-            and first not in _COPULAS | _MODALS
+            and not any(is_auxiliary(w) for w in words(head))
+            and not (len(words(head)) == 1 and is_function_word(head))
         ):
             return head, tail[cut.start() :]
         return None

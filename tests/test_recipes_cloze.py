@@ -1,0 +1,83 @@
+"""Cloze shapes on notes in any language (issue #9): a deletion is a marked span, a name, a
+number or a short object phrase; never the rest of a sentence cut at a word the English rules
+took for a verb, never a word without content of its own.
+
+The fixtures (tests/fixtures/notes/cloze-*.md) are written in our own words; tests/golden/
+pins their full output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from deckmark.model import CLOZE_RE, Card, CardKind
+from deckmark.parse.notes import NotesResult, extract_cards
+from deckmark.parse.outline import parse_outline
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notes"
+
+
+def _extract(name: str) -> NotesResult:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    return extract_cards(parse_outline(text, name), "deck", set(), key_path=name)
+
+
+def _cards(result: NotesResult, heading: str) -> list[Card]:
+    return [card for card in result.cards if card.context[-1:] == (heading,)]
+
+
+def _left_out(result: NotesResult, heading: str) -> list[str]:
+    return [d.message for s in result.sections if s.path[-1:] == (heading,) for d in s.left_out]
+
+
+def _deletions(cards: list[Card]) -> list[str]:
+    return [m.group(2) for card in cards for m in CLOZE_RE.finditer(card.front)]
+
+
+def test_sentence_in_italian_spanish_german__never_cut_by_english_grammar() -> None:
+    result = _extract("cloze-italiano.md")
+    assert _deletions(_cards(result, "Visita in ampiezza")) == ["**coda**"]
+    reasons = _left_out(result, "Visita in ampiezza")
+    assert any("ad ogni passo" in r for r in reasons), reasons
+    mixed = _extract("cloze-mixed.md")
+    for heading in ("Recurrencias", "Zeiger"):
+        assert _cards(mixed, heading) == [], [c.front for c in _cards(mixed, heading)]
+        assert len(_left_out(mixed, heading)) == 2
+        assert all(r.startswith("no clear deletion") for r in _left_out(mixed, heading))
+
+
+def test_english_sentence_in_chinese_notes__still_cut_at_its_verb() -> None:
+    result = _extract("cloze-mixed.md")
+    assert "A heap is {{c1::complete}} if every level but the last is full" in [
+        c.front for c in _cards(result, "排序")
+    ]
+
+
+def test_emphasis_on_a_word_without_content__no_cloze() -> None:
+    italian = _extract("cloze-italiano.md")
+    assert "**anche**" not in _deletions(italian.cards)
+    mixed = _extract("cloze-mixed.md")
+    deletions = _deletions(_cards(mixed, "排序"))
+    assert "**对应的**" not in deletions and "**理解**" not in deletions, deletions
+    assert "**O(n)**" in deletions  # a marked span with content stays
+
+
+def test_aside_reader_participle_or_second_verb__no_cloze__left_out_with_reason() -> None:
+    italian = _extract("cloze-italiano.md")
+    assert not any("(ma non" in d for d in _deletions(italian.cards))
+    result = _extract("cloze-mixed.md")
+    assert _cards(result, "Job search") == [], [c.front for c in _cards(result, "Job search")]
+    reasons = _left_out(result, "Job search")
+    for expected in (
+        "no clear deletion (a sentence to the reader: advice, not a fact)",
+        "no clear deletion (the blank would hide a single verb)",
+        "no clear deletion (the cut fell between two verbs)",
+    ):
+        assert any(r.startswith(expected) for r in reasons), (expected, reasons)
+
+
+def test_italian_defining_sentence__definition_card_with_the_heading_as_prompt() -> None:
+    result = _extract("cloze-italiano.md")
+    (card,) = [c for c in result.cards if c.kind is CardKind.DEFINITION]
+    assert card.front == "Ordinamento per fusione"
+    assert card.back.startswith("Un algoritmo che divide la sequenza")
