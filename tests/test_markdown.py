@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +13,8 @@ from markdown_it.token import Token
 
 from deckmark.exporters.text import plain_text
 from deckmark.markdown import inline_references, join_lines, markdown, parse
+from deckmark.parse import outline
+from deckmark.parse.outline import parse_outline
 from deckmark.render.html import markdown_to_html, shows_something, shows_when_rendered
 
 
@@ -176,3 +180,54 @@ def test_shows_something__without_rendering__same_answer_as_rendered(markdown_te
 )
 def test_shows_something__deletion_shapes(markdown_text: str, shows: bool) -> None:
     assert shows_something(markdown_text) is shows
+
+
+_NOTES = [
+    *sorted((Path(__file__).parent / "fixtures").rglob("*.md")),
+    Path(__file__).parent.parent / "cards" / "docker" / "notes.md",
+]
+
+
+@pytest.mark.parametrize("notes", _NOTES, ids=lambda p: p.parent.name + "/" + p.name)
+def test_parse__inline_only_where_asked__same_blocks_and_env(notes: Path) -> None:
+    text = notes.read_text(encoding="utf-8")
+    env_some: dict[str, Any] = {}
+    env_all: dict[str, Any] = {}
+    some = parse(text, env_some, inline=lambda content: "#" in content)
+    full = markdown().parse(text, env_all)
+    assert _definitions(env_some) == _definitions(env_all)
+    assert [_without_children(t) for t in some] == [_without_children(t) for t in full]
+    for lazy, parsed in zip(some, full, strict=True):
+        if "#" in lazy.content:
+            assert _token_dump(lazy.children or []) == _token_dump(parsed.children or [])
+
+
+@settings(deadline=None, derandomize=True, database=None, max_examples=200)
+@given(st.text(alphabet=st.sampled_from(_MARKDOWN_CHARACTERS + "\n\n"), max_size=80))
+def test_parse__inline_only_where_asked__any_text__same_blocks_and_env(text: str) -> None:
+    env_some: dict[str, Any] = {}
+    env_all: dict[str, Any] = {}
+    some = parse(text, env_some, inline=lambda content: False)
+    full = markdown().parse(text, env_all)
+    assert _definitions(env_some) == _definitions(env_all)
+    assert [_without_children(t) for t in some] == [_without_children(t) for t in full]
+
+
+@pytest.mark.parametrize("notes", _NOTES, ids=lambda p: p.parent.name + "/" + p.name)
+def test_outline__reads_children_only_where_it_needs__same_outline(
+    notes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = notes.read_text(encoding="utf-8")
+    lazy = parse_outline(text, notes.name)
+    monkeypatch.setattr(outline, "_READS_CHILDREN", re.compile(""))  # every inline token
+    assert lazy == parse_outline(text, notes.name)
+
+
+def _without_children(token: Token) -> dict[str, Any]:
+    return {k: v for k, v in token.as_dict().items() if k != "children"}
+
+
+def _definitions(env: dict[str, Any]) -> dict[str, Any]:
+    """env less the empty footnote table the footnote plugin's inline rule adds to it."""
+    empty = {"refs": {}, "list": {}}
+    return {k: v for k, v in env.items() if not (k == "footnotes" and v == empty)}

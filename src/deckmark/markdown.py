@@ -39,11 +39,11 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, rules_core
 from markdown_it.common.utils import normalizeReference
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
@@ -182,12 +182,44 @@ _BLOCK_START = re.compile(r"[\s#>*+\-=_`~<$\\%\[!?:|^]|\d{1,9}[.)]")
 references and footnotes, admonitions and containers, tabs, abbreviations, block ids)."""
 
 
-def parse(text: str, env: dict[str, Any] | None = None) -> list[Token]:
-    """Tokens of ``text`` (``env`` collects footnotes and abbreviations if given)."""
+def parse(
+    text: str, env: dict[str, Any] | None = None, *, inline: Callable[[str], object] | None = None
+) -> list[Token]:
+    """Tokens of ``text`` (``env`` collects footnotes and abbreviations if given).
+
+    ``inline``: which inline tokens, by their content, the caller reads the children of; the
+    others are left without children (their inline parse is most of the time of a whole
+    note's parse). Nothing else changes: the block tokens, and the definitions ``env``
+    collects, are those of a full parse.
+    """
     env = env if env is not None else {}
+    if inline is not None:
+        return _parse_inline_where(text, env, inline)
     if _only_a_paragraph(text):
         return _paragraph(text, env)
     return markdown().parse(text, env)
+
+
+def _parse_inline_where(
+    text: str, env: dict[str, Any], wanted: Callable[[str], object]
+) -> list[Token]:
+    md = markdown()
+    state = StateCore(text, md, env)
+    for rule in md.core.ruler.getRules(""):
+        if rule is not rules_core.inline:
+            rule(state)
+            continue
+        for token in state.tokens:
+            if token.type != "inline":
+                continue
+            if token.children is None:
+                token.children = []
+            # Footnotes reach env from the inline rules; the tasklists rule reads the children
+            # of an item that starts "[ ]".
+            content = token.content
+            if wanted(content) or "^" in content or content.startswith("["):
+                md.inline.parse(content, md, env, token.children)
+    return state.tokens
 
 
 def _only_a_paragraph(text: str) -> bool:

@@ -201,7 +201,7 @@ def _loc(path: str, token: Token) -> SourceLocation:
 def parse_outline(text: str, path: str) -> Outline:
     """Split Markdown into sections; fenced code never yields headings."""
     env: dict[str, Any] = {}
-    tokens = parse(text, env)
+    tokens = parse(text, env, inline=_READS_CHILDREN.search)
     for token in tokens:  # cards quote text out of the note: its link definitions go along
         if token.type == "inline" and env.get("references"):
             token.content = inline_references(token.content, env["references"])
@@ -292,6 +292,9 @@ def _walk(tokens: list[Token]) -> list[Token]:
     return [c for t in tokens for c in (t, *(t.children or []))]
 
 
+_READS_CHILDREN = re.compile(r"[#!<]")
+"""The inline tokens whose children the outline reads: only hashtags, images and embeds (and
+``<img>``) make a paragraph metadata, a figure or an embed; the rest is kept as Markdown text."""
 _FIGURE_TOKENS = frozenset({"image", "softbreak", "hardbreak", "link_open", "link_close"})
 _CONTAINERS = {
     "callout_open": "callout",
