@@ -47,9 +47,8 @@ def test_annotation_markers__are_not_comments_that_explain() -> None:
 def test_colon_or_arrow_inside_a_sentence__not_split_into_key_and_value() -> None:
     result = _extract("structure.md")
     fronts = [c.front for c in result.cards]
-    assert not any(
-        f.endswith(("› Sei g?", "› Die Funktion g?", "› DFS keeps stack?")) for f in fronts
-    )
+    garbled = ("› Sei g?", "› Die Funktion g?", "› DFS keeps stack?", "› Wichtig ist?")
+    assert not any(f.endswith(garbled) for f in fronts)
     assert not any("顺序：顺序查找" in f for f in fronts)
     # A term before its colon still asks for its value.
     assert "Abbildungen › Definitionsbereich?" in fronts
@@ -63,8 +62,10 @@ def test_label_repeated_in_the_section__asks_nothing_it_can_name() -> None:
 
 
 def test_label_used_once__still_asks_for_its_value() -> None:
-    result = _extract("x.md", "## Kinds\n\n- Alias: another name for a type\n- Tip: a hint\n")
-    assert [c.front for c in result.cards] == ["Kinds › Alias?", "Kinds › Tip?"]
+    result = _extract(
+        "x.md", "## Kinds\n\n- Alias: another name for a type\n- Scope: where a name is seen\n"
+    )
+    assert [c.front for c in result.cards] == ["Kinds › Alias?", "Kinds › Scope?"]
 
 
 def test_file_header_lines_and_bare_links__make_no_card() -> None:
@@ -82,3 +83,24 @@ def test_list_label_too_long_to_show__no_list_card_named_by_the_heading_alone() 
     result = _extract("structure.md")
     assert not any(c.front.startswith("Zeitplanung (") for c in result.cards)
     assert any(m.startswith("list label too long") for m in _left_out(result, "Zeitplanung"))
+
+
+def test_heading_adjective__is_not_the_owner_of_the_list() -> None:
+    notes = "## Core Components\n\n- **Services**: the containers\n- **Networks**: how they talk\n"
+    fronts = [c.front for c in _extract("x.md", notes).cards]
+    assert not any("of Core" in f for f in fronts)
+    assert "Core components › Services?" in fronts
+
+
+def test_generic_label__example_or_solution__names_no_subject() -> None:
+    result = _extract("structure.md")
+    assert not any(c.front.endswith("› Beispiel?") for c in result.cards)
+    assert any(m.startswith("label names no subject") for m in _left_out(result, "Abbildungen"))
+
+
+def test_several_numbered_lists_under_one_heading__none_asked_by_the_heading_alone() -> None:
+    result = _extract("structure.md")
+    assert not any(c.front.startswith("二叉树遍历 (") for c in result.cards)
+    assert any(m.startswith("one of several lists") for m in _left_out(result, "二叉树遍历"))
+    # One numbered list: the heading names it.
+    assert [c.front for c in _cards(result, "插入排序")] == ["插入排序 (3)"]

@@ -240,6 +240,25 @@ def is_pointer(value: str) -> bool:
     return rest != value and not re.search(r"[^\W\d_]", re.sub(r"\b(?:and|or)\b", "", rest))
 
 
+# Labels that say what kind of line follows, not what it is about, in the languages the recipes
+# know: "Kovarianz › Beispiel?" or "criteri di sistema › Soluzione?" does not say of what.
+_GENERIC_LABEL = re.compile(
+    r"^(?:examples?|e\.g\.|notes?|tips?|hints?|remarks?|solutions?|answers?|results?|see also|"
+    r"warning|caution|summary|problem|question|exercise|idea|observation|"
+    r"beispiele?|hinweis|anmerkung|lösung|bemerkung|achtung|tipp|ergebnis|aufgabe|frage|"
+    r"esempi[oi]|nota|soluzione|osservazione|attenzione|suggerimento|problema|domanda|esercizio|"
+    r"risultato|ejemplos?|solución|observación|atención|consejo|pregunta|ejercicio|resultado|"
+    r"exemples?|remarque|conseil|problème|exercice|résultat|"
+    r"例|例如|注意|注|提示|解|答案|备注|示例|例子|问题|结论)(?:\s*\d+)?$",
+    re.IGNORECASE,
+)
+
+
+def is_generic_label(key: str) -> bool:
+    """ "Example", "Beispiel 2", "Soluzione", "注意": a label that names no subject."""
+    return bool(_GENERIC_LABEL.match(key.strip()))
+
+
 # Keys of a notes file's own header (who, when, how hard), in the languages the recipes know.
 _HEADER_KEYS = {
     "difficulty", "focus", "tags", "tag", "created", "updated", "last updated", "modified",

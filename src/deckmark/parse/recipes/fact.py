@@ -11,7 +11,13 @@ import re
 from deckmark.model import SourceLocation
 from deckmark.parse.recipes import definition, language
 from deckmark.parse.recipes import phrasing as ph
-from deckmark.parse.recipes.collector import SectionCards, TopicState, has_braces, is_pointer
+from deckmark.parse.recipes.collector import (
+    SectionCards,
+    TopicState,
+    has_braces,
+    is_generic_label,
+    is_pointer,
+)
 
 _SPAN = r"(?:`[^`]+`|\*\*[^*]+\*\*|==[^=\s][^=]*?==)"
 _SPAN_RUN = re.compile(rf"{_SPAN}(?:(?:,\s*|\s+(?:and|or)\s+){_SPAN})*")
@@ -43,6 +49,9 @@ def key_value(
     """``Key: value`` → "Subject › Key?" (or "What is the “Key” benefit of X?")."""
     if is_pointer(value):
         out.leave_out(source, "only a link, not a fact", f"{key}: {value}")
+        return
+    if is_generic_label(key):
+        out.leave_out(source, "label names no subject (the question cannot say of what)", key)
         return
     if out.repeats_label(key):
         out.leave_out(source, "label repeated in the section (the question cannot say which)", key)

@@ -292,6 +292,9 @@ _SUPPOSITION = re.compile(
     re.IGNORECASE,
 )
 """Words that open a mathematical statement ("Let f: ...", "Sei f: U -> V ..."), any language."""
+_OTHER_COPULAS = {"ist", "sind", "gibt", "è", "sono", "es", "son", "hay", "est", "sont", "é", "são"}
+""""is"/"are"/"there are" of German, Italian, Spanish, French, Portuguese: a key holding one
+is a clause ("Ci sono due possibilità: ...", "La ricorrenza è quindi: ...")."""
 
 
 def key_value(text: str) -> re.Match[str] | None:
@@ -314,6 +317,8 @@ def key_value(text: str) -> re.Match[str] | None:
             len(key_words) > 1
             and any(re.fullmatch(r"[B-HJ-NP-TV-Zb-df-hj-np-tv-xz]", w) for w in key_words[1:])
         ):
+            return None
+        if len(key_words) > 1 and any(w.lower() in _OTHER_COPULAS for w in key_words):
             return None
         if len(key_words) >= 4 and any(is_verb(w) for w in key_words[1:]):
             return None
@@ -915,7 +920,15 @@ def keyword_heading(title: str) -> tuple[str, str] | None:
     """("Docker", "benefits") for "Docker Benefits": headings that name a closed list."""
     for pattern, noun in _KEYWORD_LISTS:
         if match := pattern.match(title.strip()):
-            owner = match.group(1).strip()
+            # "Key Components", "Core Advantages": the adjective is no owner ("benefits of Core").
+            owner = _INTENSIFIERS.sub("", match.group(1).strip())
             if owner:
                 return owner, noun
     return None
+
+
+_INTENSIFIERS = re.compile(
+    r"^(?:(?:key|core|main|major|important|common|primary|essential|basic|general|notable|top|"
+    r"other|additional|unique)\b\s*)+",
+    re.IGNORECASE,
+)

@@ -56,8 +56,15 @@ def list_items(out: SectionCards, block: ListBlock, state: TopicState) -> None:
     """A list with no label: steps if ordered, a keyword list, or one card per item."""
     if block.ordered and len(block.items) > 1:
         if not out.notes.english:
-            lists.list_card(out, "", block.source, block, state)  # the heading asks
-            return
+            if _ordered_lists(out.section.blocks) == 1:
+                lists.list_card(out, "", block.source, block, state)  # the heading asks
+                return
+            # "树和二叉树 (4)" and "树和二叉树 (2)": the heading cannot say which list it asks for.
+            out.leave_out(
+                block.source,
+                "one of several lists under this heading (the heading cannot say which)",
+                block.items[0].text,
+            )
         if ph.are_steps([item.text for item in block.items]):
             lists.list_card(out, "steps:", block.source, block, state)
             return
@@ -81,3 +88,16 @@ def list_item(out: SectionCards, item: ListItem, state: TopicState) -> None:
             fact.statements(out, item.text, item.source, state)
         for sub in item.children:
             blocks(out, [sub], state)
+
+
+def _ordered_lists(section_blocks: list[Block] | tuple[Block, ...]) -> int:
+    """How many numbered lists of two or more items the blocks hold, nested ones too."""
+    count = 0
+    for block in section_blocks:
+        if isinstance(block, ListBlock):
+            count += block.ordered and len(block.items) > 1
+            for item in block.items:
+                count += _ordered_lists(item.children)
+        elif isinstance(block, Container):
+            count += _ordered_lists(block.blocks)
+    return count
