@@ -77,6 +77,7 @@ def test_file_header_lines_and_bare_links__make_no_card() -> None:
     assert any(m.startswith("header of the notes file") and "Difficulty" in m for m in left)
     assert any(m.startswith("header of the notes file") and "Notebook" in m for m in left)
     assert any(m.startswith("only a link") for m in left)
+    assert any(m.startswith("introduces what follows") and "Run it" in m for m in left)
 
 
 def test_list_label_too_long_to_show__no_list_card_named_by_the_heading_alone() -> None:

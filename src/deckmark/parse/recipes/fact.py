@@ -50,6 +50,9 @@ def key_value(
     if is_pointer(value):
         out.leave_out(source, "only a link, not a fact", f"{key}: {value}")
         return
+    if value.rstrip().endswith((":", "：")):  # "Dockerfile: Defines the image:" over its code
+        out.leave_out(source, "introduces what follows", f"{key}: {value}")
+        return
     if is_generic_label(key):
         out.leave_out(source, "label names no subject (the question cannot say of what)", key)
         return
