@@ -27,6 +27,8 @@ from deckmark.render.html import markdown_to_html, shows_something, shows_when_r
         (r"Math $f_{0},\,f_{1}$ here", r"Math \(f_{0},\,f_{1}\) here"),  # as written: "\," kept
         (r"Also \(a<b\)", r"Also \(a&lt;b\)"),
         ("A ==marked== word", "A <mark>marked</mark> word"),
+        ("Push: `#!c stack[++top] = x;`", "Push: <code>stack[++top] = x;</code>"),  # inlinehilite
+        ("A shebang `#!/bin/sh` stays", "A shebang <code>#!/bin/sh</code> stays"),
         ("Text %%hidden%% more", "Text  more"),
         ("A block with an id ^abc-123", "A block with an id"),
         ("See [[Other note#Part|the part]]", "See the part"),

@@ -172,6 +172,7 @@ def markdown() -> MarkdownIt:
     md.core.ruler.before("inline", "dialect_blocks", _dialect_blocks)
     md.core.ruler.after("block", "math_fence", _math_fence)
     md.core.ruler.push("task_checkbox", _task_checkbox)
+    md.core.ruler.push("inline_code_language", _inline_code_language)
     md.core.ruler.push("html_markup", _html_markup)
     return md
 
@@ -428,6 +429,19 @@ def _task_checkbox(state: StateCore) -> None:
                 child.type = "task_checkbox"
                 child.meta = {"checked": 'checked="checked"' in child.content}
                 child.content = ""
+
+
+_INLINE_CODE_LANGUAGE = re.compile(r"^#!([\w+#-]+)\s+(?=\S)")
+
+
+def _inline_code_language(state: StateCore) -> None:
+    """``#!c top++;`` (MkDocs' inline highlighting): the language goes to ``info``, the code
+    is shown without it."""
+    for token in state.tokens:
+        for child in token.children or []:
+            if child.type == "code_inline" and (lang := _INLINE_CODE_LANGUAGE.match(child.content)):
+                child.info = lang.group(1)
+                child.content = child.content[lang.end() :]
 
 
 _LINK_OPEN = re.compile(r"^<a\b([^>]*)>$", re.IGNORECASE)
