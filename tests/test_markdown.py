@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt, rules_inline
 from markdown_it.token import Token
 
+from deckmark import markdown as md_module
 from deckmark.exporters.text import plain_text
 from deckmark.markdown import inline_references, join_lines, markdown, parse
 from deckmark.parse import outline
@@ -233,3 +235,47 @@ def _definitions(env: dict[str, Any]) -> dict[str, Any]:
     """env less the empty footnote table the footnote plugin's inline rule adds to it."""
     empty = {"refs": {}, "list": {}}
     return {k: v for k, v in env.items() if not (k == "footnotes" and v == empty)}
+
+
+def _markdown_it_text_rule() -> MarkdownIt:
+    """The configured parser as it was with markdown-it's own text rule, first of all."""
+    md = markdown.__wrapped__()
+    md.inline.ruler.at("text", rules_inline.text)
+    md.inline.ruler.disable(["comment_inline", "hashtag"])
+    md.inline.ruler.before("text", "comment_inline_first", md_module._comment_inline)
+    md.inline.ruler.before("text", "hashtag_first", md_module._hashtag)
+    return md
+
+
+@pytest.mark.parametrize("notes", _NOTES, ids=lambda p: p.parent.name + "/" + p.name)
+def test_text_rule__stops_only_where_a_rule_may_start__same_tokens(notes: Path) -> None:
+    text = notes.read_text(encoding="utf-8")
+    assert _token_dump(markdown().parse(text, {})) == _token_dump(
+        _markdown_it_text_rule().parse(text, {})
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "`x`{.a} b",
+        "![i](x.png){#id} and [a](https://example.org){.b}",
+        "`x`{{c1::y}} [a{{c2::b}}](https://example.org) {{c3::**z**}}:",
+        "[label with ] inside]] and [^1] and ^[inline] note",
+        "a -- b ++ c @d e: f > g } h",
+    ],
+)
+def test_text_rule__attributes_links_clozes__same_tokens(text: str) -> None:
+    ours, theirs = markdown().parse(text, {}), _markdown_it_text_rule().parse(text, {})
+    assert _token_dump(ours) == _token_dump(theirs)
+
+
+@settings(deadline=None, derandomize=True, database=None, max_examples=400)
+@given(
+    st.lists(
+        st.sampled_from([*_MARKDOWN_CHARACTERS, "-", "+", "@", "{{c1::", "}}", "`x`", "{.a}", "**"])
+    ).map("".join)
+)
+def test_text_rule__any_text__same_tokens(text: str) -> None:
+    ours, theirs = markdown().parse(text, {}), _markdown_it_text_rule().parse(text, {})
+    assert _token_dump(ours) == _token_dump(theirs)

@@ -167,8 +167,9 @@ def markdown() -> MarkdownIt:
     md.block.ruler.before("reference", "abbreviation", _abbreviation, {"alt": ["paragraph"]})
     md.inline.ruler.before("emphasis", "mark", _mark)
     md.inline.ruler.before("link", "wikilink", _wikilink)
-    md.inline.ruler.before("text", "comment_inline", _comment_inline)
-    md.inline.ruler.before("text", "hashtag", _hashtag)
+    md.inline.ruler.at("text", _text)
+    md.inline.ruler.after("text", "comment_inline", _comment_inline)
+    md.inline.ruler.after("comment_inline", "hashtag", _hashtag)
     md.core.ruler.before("inline", "dialect_blocks", _dialect_blocks)
     md.core.ruler.after("block", "math_fence", _math_fence)
     md.core.ruler.push("task_checkbox", _task_checkbox)
@@ -400,6 +401,29 @@ def _math_fence(state: StateCore) -> None:
 
 _STRICT_DOLLAR = math_inline_dollar(allow_space=False, allow_digits=False, allow_double=True)
 _LOOSE_DOLLAR = math_inline_dollar(allow_space=False, allow_digits=True, allow_double=True)
+
+
+_TEXT_RUN = re.compile(r"(?:[^\n!#$%&*<=\[\]\\^_`{~]|\{\{)+")
+"""A run of characters at which none of the inline rules can start (newline; image, embed;
+hashtag; math; comment; entity; emphasis; autolink, HTML; highlight; link, wikilink,
+footnote; escape, ``\\(`` math; inline footnote; code; attributes, which never start
+``{{``; strikethrough), and no ``]``: a link label ends where skipping tokens stops at one."""
+
+
+def _text(state: StateInline, silent: bool) -> bool:
+    """markdown-it's text rule, stopping only where one of our inline rules may start.
+
+    Its own stops at every character any extension might use (``:``, ``}``, ``-``, ...),
+    where every rule is then tried in turn and fails: a cloze marker ``{{c1::…}}`` cost
+    six such trials. The text rule only gathers characters, so the tokens are the same.
+    """
+    run = _TEXT_RUN.match(state.src, state.pos, state.posMax)
+    if run is None:
+        return False
+    if not silent:
+        state.pending += run.group()
+    state.pos = run.end()
+    return True
 
 
 def _math_inline_dollar(state: StateInline, silent: bool) -> bool:
