@@ -30,7 +30,7 @@ def _left_out(result: NotesResult, heading: str) -> list[str]:
 
 
 def test_commented_code_in_chinese_notes__no_card_that_repeats_the_front() -> None:
-    result = _extract("structure.md")
+    result = _extract("structure-zh.md")
     assert _cards(result, "链表结点") == []
     assert any(
         m.startswith("commented code with no question in the notes' language")
@@ -45,8 +45,8 @@ def test_annotation_markers__are_not_comments_that_explain() -> None:
 
 
 def test_colon_or_arrow_inside_a_sentence__not_split_into_key_and_value() -> None:
-    result = _extract("structure.md")
-    fronts = [c.front for c in result.cards]
+    files = ("structure.md", "structure-de.md", "structure-zh.md")
+    fronts = [c.front for name in files for c in _extract(name).cards]
     garbled = ("› Sei g?", "› Die Funktion g?", "› DFS keeps stack?", "› Wichtig ist?")
     assert not any(f.endswith(garbled) for f in fronts)
     assert not any("顺序：顺序查找" in f for f in fronts)
@@ -81,7 +81,7 @@ def test_file_header_lines_and_bare_links__make_no_card() -> None:
 
 
 def test_list_label_too_long_to_show__no_list_card_named_by_the_heading_alone() -> None:
-    result = _extract("structure.md")
+    result = _extract("structure-de.md")
     assert not any(c.front.startswith("Zeitplanung (") for c in result.cards)
     assert any(m.startswith("list label too long") for m in _left_out(result, "Zeitplanung"))
 
@@ -94,14 +94,25 @@ def test_heading_adjective__is_not_the_owner_of_the_list() -> None:
 
 
 def test_generic_label__example_or_solution__names_no_subject() -> None:
-    result = _extract("structure.md")
+    result = _extract("structure-de.md")
     assert not any(c.front.endswith("› Beispiel?") for c in result.cards)
     assert any(m.startswith("label names no subject") for m in _left_out(result, "Abbildungen"))
 
 
 def test_several_numbered_lists_under_one_heading__none_asked_by_the_heading_alone() -> None:
-    result = _extract("structure.md")
+    result = _extract("structure-zh.md")
     assert not any(c.front.startswith("二叉树遍历 (") for c in result.cards)
     assert any(m.startswith("one of several lists") for m in _left_out(result, "二叉树遍历"))
     # One numbered list: the heading names it.
     assert [c.front for c in _cards(result, "插入排序")] == ["插入排序 (3)"]
+
+
+def test_list_label_counting_other_things__no_list_card() -> None:
+    result = _extract("structure.md")
+    fronts = [c.front for c in _cards(result, "Process classes")]
+    assert not any("(2)" in f and "3 classes" in f for f in fronts)
+    assert any(
+        m.startswith("label counts 3, the list has 2") for m in _left_out(result, "Process classes")
+    )
+    # A version number is not a count: the second list keeps its card.
+    assert any(f.endswith("(2)") and "Python 3" in f for f in fronts)

@@ -6,6 +6,8 @@ others shown, in source order.
 
 from __future__ import annotations
 
+import re
+
 from deckmark.model import CardKind, SourceLocation
 from deckmark.parse.outline import ListBlock
 from deckmark.parse.recipes import fact, walk
@@ -60,6 +62,12 @@ def list_card(
         for item in block.items:
             walk.list_item(out, item, state)
         return
+    if (counted := _counted(label)) and counted != count:
+        # "Ci sono 3 classi di scheduling:" over two items: the items are not what it counts.
+        out.leave_out(source, f"label counts {counted}, the list has {count} items", label)
+        for item in block.items:
+            walk.list_item(out, item, state)
+        return
     if count > _LIST_INLINE_MAX and " … (" in question:
         # A long list under a label that names nothing ("For each topic, you can expect to
         # find:"): a blank per item would not say what is asked.
@@ -80,3 +88,16 @@ def list_card(
                 walk.list_items(out, child, state)
             else:
                 walk.blocks(out, [child], state)
+
+
+_COUNTED = re.compile(r"(?<![\w.#+-])(\d{1,2})\s+(?=[^\W\d_])")
+"""A number counting the words after it ("3 classi", "two" aside); not a version ("C# 7.0",
+"Java 8 streams": a capitalised name just before it)."""
+
+
+def _counted(label: str) -> int | None:
+    """The number of things a list label says it lists, if it says one."""
+    match = _COUNTED.search(label)
+    if not match or re.search(r"[A-Z][\w#+]*\s+$", label[: match.start()]):
+        return None
+    return int(match.group(1))
