@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from deckmark.exporters import DEFAULT_FORMATS, FORMATS, ExportOptions, exporter
+from deckmark.exporters import DEFAULT_FORMATS, FORMATS, ExportOptions, exporter, typst_jobs
 from deckmark.exporters import pdf as pdf_exporter
 from deckmark.exporters.pdf import (
     LAYOUTS,
@@ -420,7 +420,7 @@ def test_cards_pdf__chunks_of_one_sheet__same_pages_as_one_document(
 def test_typst_child__typst_error__one_line_pdf_error(tmp_path: Path) -> None:
     (tmp_path / "broken.typ").write_text('#panic("no such layout")\n', encoding="utf-8")
     with pytest.raises(PdfError) as caught:
-        pdf_exporter._in_child(pdf_exporter._typst_pdf, str(tmp_path), "broken.typ", "{}")
+        typst_jobs.in_child(typst_jobs.typst_pdf, str(tmp_path), "broken.typ", "{}")
     message = str(caught.value)
     assert message.startswith("Typst failed on broken.typ: ")
     assert "no such layout" in message
@@ -429,7 +429,7 @@ def test_typst_child__typst_error__one_line_pdf_error(tmp_path: Path) -> None:
 
 def test_typst_child__child_dies__pdf_error(tmp_path: Path) -> None:
     with pytest.raises(PdfError, match="Typst stopped before finishing"):
-        pdf_exporter._in_child(os._exit, 9)
+        typst_jobs.in_child(os._exit, 9)
 
 
 def test_build__typst_child_killed__one_line_error_and_no_pdf_written(tmp_path: Path) -> None:

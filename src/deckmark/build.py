@@ -658,7 +658,7 @@ def build(
                     if export is not None:
                         unchanged.extend(export.paths)
                     else:
-                        export = exporter(name)(deck, out_dir, options)
+                        export = exporter(name)(deck, out_dir, options, cache=cache)
                         written.append((key, export))
                     outputs.extend(export.paths)
                     warnings.extend(w for w in export.warnings if w not in warnings)

@@ -39,6 +39,9 @@ KEEP_SECONDS = 7 * 24 * 3600
 LATEST_ONLY = ("decks", "identities")
 """Whole decks (megabytes each): only those the last build used are kept, or every edit under
 ``--watch`` would add one. The files' entries they are made from stay for a week."""
+LATEST_ONLY_IF_BUILT = "typst-"
+"""Kinds named so (the Typst chunks of one PDF of one deck) keep only what the last build that
+made that PDF used; the chunks of PDFs a build did not make stay as they were."""
 
 _LIBRARIES = {
     "markdown_it": "markdown_it_py",
@@ -192,9 +195,12 @@ class BuildCache:
         """Remove entries (and stray temporary files) no build has used for a week, and the
         decks this build did not use."""
         week = (now if now is not None else time.time()) - KEEP_SECONDS
+        built = {path.parent.name for path in self._used}
         with contextlib.suppress(OSError):
             for kind in self.folder.iterdir():
-                latest_only = kind.name in LATEST_ONLY
+                latest_only = kind.name in LATEST_ONLY or (
+                    kind.name.startswith(LATEST_ONLY_IF_BUILT) and kind.name in built
+                )
                 for entry in kind.iterdir():
                     with contextlib.suppress(OSError):
                         if (

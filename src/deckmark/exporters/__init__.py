@@ -7,12 +7,14 @@ Modules are imported only when their format is built, so heavy engines (Typst) s
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from deckmark.model import Deck, Diagnostic
+
+if TYPE_CHECKING:
+    from deckmark.cache import BuildCache
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,8 +36,15 @@ class Export:
     warnings: tuple[Diagnostic, ...] = ()
 
 
-ExportFunction = Callable[[Deck, Path, ExportOptions], Export]
-"""``export(deck, out_dir, options)``: write the format's files for ``deck`` into ``out_dir``."""
+class ExportFunction(Protocol):
+    """``export(deck, out_dir, options)``: write the format's files for ``deck`` into ``out_dir``.
+
+    ``cache``: the build's cache, for exporters that keep parts of their work (PDF chunks)."""
+
+    def __call__(
+        self, deck: Deck, out_dir: Path, options: ExportOptions, *, cache: BuildCache | None = ...
+    ) -> Export: ...
+
 
 FORMATS: dict[str, str] = {
     "apkg": "deckmark.exporters.anki:export_apkg",

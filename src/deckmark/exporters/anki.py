@@ -285,7 +285,9 @@ def read_marker(source_field: str) -> tuple[str, str] | None:
     return (html.unescape(match.group(1)), match.group(2)) if match else None
 
 
-def export_apkg(deck: Deck, out_dir: Path, options: ExportOptions) -> Export:
+def export_apkg(
+    deck: Deck, out_dir: Path, options: ExportOptions, *, cache: object = None
+) -> Export:
     """Write ``<out_dir>/<deck.slug>.apkg``."""
     path = out_dir / f"{deck.slug}.apkg"
     write_apkg(deck, deck.cards, path, source_link=options.source_link)

@@ -19,22 +19,31 @@ reported as a warning.
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import json
-import multiprocessing
-import multiprocessing.context
+import math
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from deckmark.errors import DeckmarkError
 from deckmark.exporters import Export, ExportOptions
+from deckmark.exporters.chunking import ChunkSizes, chunk_ranges
+from deckmark.exporters.pdf_pages import ColumnFlow, assembled, stamped
+from deckmark.exporters.typst_jobs import (
+    PdfError,
+    TypstRejectedError,
+    fonts_key,
+    in_child,
+    in_children,
+    typst_pdf,
+    typst_pdf_and_query,
+    typst_query,
+)
 from deckmark.model import Card, Deck, Diagnostic
 from deckmark.output import write_atomic
 from deckmark.render.typst_data import (
@@ -51,6 +60,11 @@ from deckmark.render.typst_data import (
     with_text_for,
 )
 
+if TYPE_CHECKING:
+    from deckmark.cache import BuildCache
+
+__all__ = ["PdfError", "TypstRejectedError"]
+
 FRONT_SIZE = 10.5
 """Question size in pt before shrinking."""
 BACK_SIZE = 9.5
@@ -66,8 +80,11 @@ BACK_LINES = 10
 
 MAX_SPLIT_PASSES = 4
 
-SHEETS_PER_CHUNK = 100
-"""Sheets of cards laid out by one Typst process: bounds the memory a big deck needs."""
+SHEETS_PER_CHUNK = 64
+"""Sheets of cards laid out by one Typst process: bounds the memory a big deck needs (about
+120 MB a chunk)."""
+CARD_WORKERS = 2
+"""Typst processes laying out card chunks at once (the machines have two cores or more)."""
 
 NOTES = {
     "long": "Print at 100 % (actual size, no fit to page), double-sided, flip on long edge. "
@@ -79,12 +96,13 @@ NOTES = {
 }
 
 
-class PdfError(DeckmarkError):
-    """Typst could not render a PDF."""
+SHEET_CHUNKS = ChunkSizes(minimum=400_000, maximum=900_000, spread=300)
+"""Chunks of the study sheet, weighed in characters of their data (about 280 an entry): some
+25 pages of two columns, about 170 MB of Typst; the last column of a chunk ends early."""
+SHEET_MM = {"margin_x": 12.0, "margin_top": 13.0, "gutter": 6.0}
+"""The sheet's page geometry that joining its chunks needs (as in sheet.typ)."""
 
-
-class TypstRejectedError(PdfError):
-    """Typst reported an error in what it was given (not a Typst process that died)."""
+PT_PER_MM = 72 / 25.4
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -144,7 +162,9 @@ def card_pages(count: int, layout: SheetLayout, duplex: str) -> list[tuple[str, 
     return pages
 
 
-def export_cards_pdf(deck: Deck, out_dir: Path, options: ExportOptions) -> Export:
+def export_cards_pdf(
+    deck: Deck, out_dir: Path, options: ExportOptions, *, cache: BuildCache | None = None
+) -> Export:
     """Write the duplex cut-out cards: ``<slug>-cards.pdf`` (or fronts and backs files)."""
     layout = LAYOUTS[options.paper]
     with _workspace(deck) as root:
@@ -175,7 +195,9 @@ def export_cards_pdf(deck: Deck, out_dir: Path, options: ExportOptions) -> Expor
     return Export(paths=(path,), warnings=tuple(warnings))
 
 
-def export_sheet_pdf(deck: Deck, out_dir: Path, options: ExportOptions) -> Export:
+def export_sheet_pdf(
+    deck: Deck, out_dir: Path, options: ExportOptions, *, cache: BuildCache | None = None
+) -> Export:
     """Write the study sheet ``<slug>-sheet.pdf``: sections in notes order, two columns."""
     sections = [
         (path, [(card, sheet_entry(card)) for card in cards])
@@ -185,28 +207,127 @@ def export_sheet_pdf(deck: Deck, out_dir: Path, options: ExportOptions) -> Expor
     with _workspace(deck) as root:
         shown = [(card, [*e["q"], *e["a"]]) for _, entries in sections for card, e in entries]
         warnings, math, images = _check_shown(root, shown)
-        data = {
-            "title": deck.name,
-            "paper": LAYOUTS[options.paper].paper,
-            "sections": [
-                {
-                    "path": list(path),
-                    "cards": [
-                        {
-                            **entry,
-                            "q": with_text_for(entry["q"], math, images),
-                            "a": with_text_for(entry["a"], math, images),
-                        }
-                        if math or images
-                        else entry
-                        for _, entry in entries
+        if math or images:
+            sections = [
+                (
+                    path,
+                    [
+                        (
+                            card,
+                            {
+                                **entry,
+                                "q": with_text_for(entry["q"], math, images),
+                                "a": with_text_for(entry["a"], math, images),
+                            },
+                        )
+                        for card, entry in entries
                     ],
-                }
+                )
                 for path, entries in sections
-            ],
-        }
-        write_atomic(path, _compile(root, "sheet.typ", data))  # flows: one document
+            ]
+        layout = LAYOUTS[options.paper]
+        chunks = _Chunks(cache=cache, kind=f"typst-{deck.slug}-sheet") if cache else None
+        write_atomic(path, _compile_sheet(root, deck.name, layout, sections, chunks))
     return Export(paths=(path,), warnings=tuple(warnings))
+
+
+def _compile_sheet(
+    root: Path,
+    title: str,
+    layout: SheetLayout,
+    sections: Sequence[tuple[tuple[str, ...], Sequence[tuple[Card, dict[str, Any]]]]],
+    cache: _Chunks | None,
+) -> bytes:
+    """The study sheet, laid out in chunks of whole entries (see deckmark.exporters.pdf_pages).
+
+    A chunk may start inside a section: it goes on without the heading, as the sheet does when
+    a column ends inside a section."""
+    flat = [(n, entry) for n, (_, entries) in enumerate(sections) for _, entry in entries]
+    weighed = [(card.key, len(_json(entry))) for _, entries in sections for card, entry in entries]
+    page = {"title": title, "page_w": layout.page_w, "page_h": layout.page_h}
+    chunks = []
+    for number, items in enumerate(chunk_ranges(weighed, SHEET_CHUNKS)):
+        parts: list[dict[str, Any]] = []
+        for i in items:
+            section, entry = flat[i]
+            if i == items.start or flat[i - 1][0] != section:
+                heading = i == 0 or flat[i - 1][0] != section  # else it continues a section
+                parts.append({"path": list(sections[section][0]) if heading else [], "cards": []})
+            parts[-1]["cards"].append(entry)
+        mode = "first" if number == 0 else "column"
+        chunks.append(_json({**page, "mode": mode, "sections": parts}))
+    laid_out = _laid_out(root, "sheet.typ", chunks, "<sheet-end>", cache, workers=1)
+    top = SHEET_MM["margin_top"] * PT_PER_MM
+    whole: list[tuple[bytes, int]] = []
+    used: list[int] = []
+    right_free = False
+    for number, (pdf, [end]) in enumerate(laid_out):
+        empty_at_end = end["y"] <= top + 0.5 and end["page"] > 1  # a full page or column
+        if number == 0:
+            left = end["x"] < layout.page_w * PT_PER_MM / 2
+            whole.append((pdf, end["page"] - (empty_at_end and left)))
+            right_free = left != empty_at_end
+        else:
+            used.append(end["page"] - empty_at_end)
+    columns = sum(used)
+    pages = whole[0][1] + math.ceil(max(0, columns - right_free) / 2)
+    column_w = (layout.page_w - 2 * SHEET_MM["margin_x"] - SHEET_MM["gutter"]) / 2
+    flow = ColumnFlow(
+        pdfs=tuple(pdf for pdf, _ in laid_out[1:]),
+        used=tuple(used),
+        x=(
+            SHEET_MM["margin_x"] * PT_PER_MM,
+            (SHEET_MM["margin_x"] + column_w + SHEET_MM["gutter"]) * PT_PER_MM,
+        ),
+        right_free=right_free,
+    )
+    footers = _json({**page, "mode": "footer", "pages": pages})
+    return in_child(stamped, str(root), "sheet.typ", footers, whole, flow if used else None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Chunks:
+    """Where the Typst chunks of one PDF of one deck are kept."""
+
+    cache: BuildCache
+    kind: str
+
+
+def _laid_out(
+    root: Path,
+    template: str,
+    chunks: Sequence[str],
+    selector: str,
+    cache: _Chunks | None,
+    workers: int,
+) -> list[tuple[bytes, list[dict[str, Any]]]]:
+    """Each chunk's PDF and what ``selector`` finds in it; chunks laid out before (the same
+    data, templates, fonts and deckmark) come from the cache, the others ``workers`` at a time."""
+    from deckmark.cache import cache_key
+
+    keys = [cache_key("typst", template, data, fonts_key()) for data in chunks]
+    found: list[tuple[bytes, str] | None] = [
+        _cached_layout(cache, key) if cache is not None else None for key in keys
+    ]
+    missing = [i for i, result in enumerate(found) if result is None]
+    jobs = [(typst_pdf_and_query, (str(root), template, chunks[i], selector)) for i in missing]
+    for i, result in zip(missing, in_children(jobs, workers), strict=True):
+        found[i] = result
+        if cache is not None:
+            cache.cache.put(cache.kind, keys[i], result)
+    return [(pdf, json.loads(query)) for pdf, query in (r for r in found if r is not None)]
+
+
+def _cached_layout(cache: _Chunks, key: str) -> tuple[bytes, str] | None:
+    value = cache.cache.get(cache.kind, key)
+    if (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], bytes)
+        and isinstance(value[1], str)
+    ):
+        return value[0], value[1]
+    return None
 
 
 @contextlib.contextmanager
@@ -282,7 +403,7 @@ def _renders(root: Path, leaves_: Sequence[Block]) -> bool:
         for leaf in leaves_
     ]
     try:
-        _in_child(_typst_pdf, str(root), "probe.typ", _json(blocks))
+        in_child(typst_pdf, str(root), "probe.typ", _json(blocks))
     except TypstRejectedError:
         return False
     return True
@@ -506,119 +627,42 @@ def _compile_cards(
     cards alone), and each chunk runs in its own process, so memory is bounded by the chunk.
     """
     step = SHEETS_PER_CHUNK * layout.per_sheet
-    chunks = [
-        _compile(
-            root,
-            "cards.typ",
-            _cards_data(
-                cards[first : first + step],
-                title,
-                layout,
-                duplex,
-                {i - first: s for i, s in sizes.items() if first <= i < first + step},
-                first,
+    jobs = [
+        (
+            typst_pdf,
+            (
+                str(root),
+                "cards.typ",
+                _json(
+                    _cards_data(
+                        cards[first : first + step],
+                        title,
+                        layout,
+                        duplex,
+                        {i - first: s for i, s in sizes.items() if first <= i < first + step},
+                        first,
+                    )
+                ),
             ),
         )
         for first in range(0, max(len(cards), 1), step)
     ]
-    # pypdf's objects for thousands of pages would stay in this process's heap: join in a child.
-    return chunks[0] if len(chunks) == 1 else _in_child(_joined, chunks)
-
-
-def _joined(pdfs: Sequence[bytes]) -> bytes:
-    """One PDF of every page of ``pdfs`` in order, with the first one's catalog and metadata."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdfs[0])))
-    for pdf in pdfs[1:]:
-        writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
-    if not writer.outline:  # append adds an empty outline the original documents lack
-        del writer.root_object[NameObject("/Outlines")]
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    chunks = in_children(jobs, CARD_WORKERS)
+    if len(chunks) == 1:
+        return chunks[0]
+    pages = [2 * math.ceil(min(step, len(cards) - first) / layout.per_sheet) for first in
+             range(0, len(cards), step)]  # fmt: skip
+    return in_child(assembled, list(zip(chunks, pages, strict=True)), None, None)
 
 
 def _query(root: Path, template: str, data: dict[str, Any], selector: str) -> list[dict[str, Any]]:
-    found = _in_child(_typst_query, str(root), template, _json(data), selector)
+    found = in_child(typst_query, str(root), template, _json(data), selector)
     result: list[dict[str, Any]] = json.loads(found)
     return result
 
 
-def _compile(root: Path, template: str, data: dict[str, Any]) -> bytes:
-    return _in_child(_typst_pdf, str(root), template, _json(data))
-
-
 def _json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False)
-
-
-# The two Typst jobs, run in a child process (see _in_child).
-
-
-def _typst_pdf(root: str, template: str, data: str) -> bytes:
-    with _typst_errors(template):
-        pdf = _typst_compiler(root, template, data).compile(format="pdf", pdf_tags=False)
-    if not isinstance(pdf, bytes):  # a list is for PNG or SVG, one image a page
-        raise PdfError(f"Typst made no PDF of {template}")
-    return pdf
-
-
-def _typst_query(root: str, template: str, data: str, selector: str) -> str:
-    with _typst_errors(template):
-        found: str = _typst_compiler(root, template, data).query(
-            selector, field="value", format="json"
-        )
-    return found
-
-
-def _typst_compiler(root: str, template: str, data: str) -> Any:
-    import typst  # heavy; imported only when a PDF is built
-
-    return typst.Compiler(Path(root) / template, root=root, sys_inputs={"data": data})
-
-
-@contextlib.contextmanager
-def _typst_errors(template: str) -> Iterator[None]:
-    try:
-        yield
-    except RuntimeError as e:  # typst.TypstError, or a bare RuntimeError from typst-py
-        raise TypstRejectedError(f"Typst failed on {template}: {e}") from None
-
-
-_R = TypeVar("_R")
-
-
-def _in_child(job: Callable[..., _R], *args: Any) -> _R:
-    """``job(*args)`` in a fresh child process that exits afterwards.
-
-    typst-py keeps everything it has laid out for the life of the process (its memo cache is
-    never evicted and it exposes no way to evict it), so each compile runs in a process of its
-    own and its memory goes back when it exits. A child that dies (killed, out of memory)
-    becomes a PdfError; nothing is written then, as outputs are written only afterwards.
-    """
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    with ProcessPoolExecutor(max_workers=1, mp_context=_child_context()) as pool:
-        try:
-            return pool.submit(job, *args).result()
-        except BrokenProcessPool as e:
-            raise PdfError(
-                f"Typst stopped before finishing (killed or out of memory?): {e}"
-            ) from None
-
-
-@functools.cache
-def _child_context() -> multiprocessing.context.BaseContext:
-    """Forkserver where there is one (a child forks from a server that imported Typst once),
-    spawn elsewhere; never a plain fork of this process, which may hold threads and a big heap."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["typst", __name__])
-    return context
 
 
 def _page_count(pdf: bytes) -> int:

@@ -22,7 +22,9 @@ _BLANK = "\ue000"
 """Stands for a cloze blank while the Markdown is parsed (``___`` would read as a rule)."""
 
 
-def export_anki_txt(deck: Deck, out_dir: Path, options: ExportOptions) -> Export:
+def export_anki_txt(
+    deck: Deck, out_dir: Path, options: ExportOptions, *, cache: object = None
+) -> Export:
     """Write ``<out_dir>/<deck.slug>.txt`` in Anki's text import format (File > Import)."""
     from deckmark.exporters.anki import card_fields, card_tags, deck_name, note_type_name
 
@@ -49,7 +51,9 @@ def export_anki_txt(deck: Deck, out_dir: Path, options: ExportOptions) -> Export
     return Export(paths=(path,))
 
 
-def export_quizlet(deck: Deck, out_dir: Path, options: ExportOptions) -> Export:
+def export_quizlet(
+    deck: Deck, out_dir: Path, options: ExportOptions, *, cache: object = None
+) -> Export:
     """Write ``<out_dir>/<deck.slug>-quizlet.txt``: plain ``term<TAB>definition`` lines.
 
     Paste it into Quizlet's import with "Tab" between term and definition and "New line"
