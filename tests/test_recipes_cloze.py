@@ -81,3 +81,67 @@ def test_italian_defining_sentence__definition_card_with_the_heading_as_prompt()
     (card,) = [c for c in result.cards if c.kind is CardKind.DEFINITION]
     assert card.front == "Ordinamento per fusione"
     assert card.back.startswith("Un algoritmo che divide la sequenza")
+
+
+def test_worked_example__values_and_conclusions_make_no_card__marked_terms_stay() -> None:
+    result = _extract("cloze-esempi.md")
+    deletions = _deletions(result.cards)
+    assert "**BFS**" in deletions  # the author marked it: a term worth knowing
+    assert "4" not in deletions  # a value of the example callout
+    assert "7" not in deletions  # "Nel nostro esempio ...": a value of the notes' own example
+    assert not any("Theta(n)" in d for d in deletions)  # "Quindi il costo è ...": a conclusion
+    reasons = _left_out(result, "Costo della fusione") + _left_out(result, "Grafi pesati")
+    for expected in (
+        "example-specific (a conclusion drawn from the steps before)",
+        "example-specific (one of the examples)",
+        "example-specific (a worked example)",
+    ):
+        assert any(r.startswith(expected) for r in reasons), (expected, reasons)
+
+
+def test_list_after_such_as__each_item_left_out_as_an_example() -> None:
+    result = _extract("cloze-esempi.md")
+    assert not any("lunghezza" in c.front for c in result.cards)
+    examples = [r for r in _left_out(result, "Grafi pesati") if "one of the examples" in r]
+    assert len(examples) == 2
+
+
+def test_sample_sentence_shown_in_a_code_block__no_card() -> None:
+    result = _extract("cloze-mixed.md")
+    assert _cards(result, "Abbreviations syntax") == []
+    assert any(
+        r.startswith("example-specific (sample text shown in a code block)")
+        for r in _left_out(result, "Abbreviations syntax")
+    )
+
+
+def test_abbreviation_bzw__does_not_end_the_sentence() -> None:
+    result = _extract("cloze-deutsch.md")
+    fronts = [c.front for c in _cards(result, "Null-Operatoren")]
+    assert not any(f.rstrip().endswith("bzw.") for f in fronts), fronts
+    assert any(f.startswith("{{c1::`a?.b`}} bzw. {{c2::`a?[i]`}} liefert null") for f in fronts)
+
+
+def test_name_that_is_half_a_compound__no_cloze() -> None:
+    result = _extract("cloze-deutsch.md")
+    assert "LINQ" not in _deletions(result.cards)
+
+
+def test_acronym_beside_its_spelled_out_form_in_spanish__no_cloze() -> None:
+    result = _extract("cloze-espanol.md")
+    assert "PVI" not in _deletions(result.cards)
+    assert any(
+        r.startswith("answer printed in the question (PVI)")
+        for r in _left_out(result, "Problemas con condiciones")
+    )
+
+
+def test_negative_number_or_index_expression__hidden_whole() -> None:
+    result = _extract("cloze-mixed.md")
+    deletions = _deletions(_cards(result, "Trees"))
+    assert deletions == ["-1", "n-1"], deletions
+
+
+def test_name_in_a_phrase_of_three_words__no_cloze() -> None:
+    result = _extract("cloze-mixed.md")
+    assert not any("Project board" in c.front for c in result.cards)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from deckmark.model import CLOZE_RE, Card, CardKind, Diagnostic, SourceLocation
@@ -73,6 +74,9 @@ class TopicState:
     previous: str = ""
     """The section's last statement, shown above a sentence that leans on it ("This case ...")."""
     kind: CardKind = CardKind.FACT
+    example: bool = False
+    """Reading a worked example (an example admonition or callout): a number there is a value
+    of that example, not a fact to learn."""
 
 
 @dataclass(slots=True)
@@ -89,6 +93,21 @@ class SectionCards:
     """Cloze fronts as Anki shows them ("A VM has [...]."), to keep them distinguishable."""
     figures: list[str] = field(default_factory=list)
     """Images or display math seen before any card: they go to the first card made."""
+    code_lines: frozenset[str] | None = None
+    """The lines of the section's code blocks, read once (see :meth:`shown_in_code`)."""
+
+    def shown_in_code(self, text: str) -> bool:
+        """``text`` is a line of one of the section's code blocks: a sample sentence that a
+        block of Markdown source shows ("The HTML specification is maintained by the W3C.")."""
+        if self.code_lines is None:
+            self.code_lines = frozenset(
+                " ".join(line.split())
+                for block in _all_blocks(self.section.blocks)
+                if isinstance(block, CodeBlock)
+                for line in block.code.splitlines()
+            )
+        return " ".join(text.split()) in self.code_lines
+
     _labels: list[set[str]] | None = field(default=None, init=False, repr=False)
     """How many ``Key: value`` lines of the section use each key (see :meth:`repeats_label`)."""
 
@@ -318,16 +337,30 @@ def _printed(hidden: str, text: str) -> bool:
     return bool(re.search(rf"(?<![A-Za-z0-9]){re.escape(hidden)}(?![A-Za-z0-9])", text, flags))
 
 
+_FILLERS = r"(?:[\s-]+[a-zà-ÿ]{1,3}(?=[\s-]))*"
+"""Short lower-case words a spelled-out form skips: "of", "de", "di", "der", "für"."""
+
+
 def _acronym_printed(hidden: str, text: str) -> bool:
-    """ "PCB" hidden beside "Process Control Block", or the spelled-out form beside "PCB"."""
+    """ "PCB" hidden beside "Process Control Block", "PVI" beside "(problema de valor
+    inicial)", or the spelled-out form beside "PCB"."""
     if re.fullmatch(r"[A-Z]{2,6}", hidden):
-        if not all(letter in text for letter in hidden):  # each starts a word of the spelling
+        lowered = text.lower()
+        if not all(letter.lower() in lowered for letter in hidden):  # each starts a word
             return False
-        spelled = r"[\s-]+".join(rf"{letter}[\w']*" for letter in hidden)
-        return bool(re.search(rf"(?<![\w-]){spelled}", text))
-    words = hidden.split()
+        capitals = f"{_FILLERS}[\\s-]+".join(rf"{letter}[\w']*" for letter in hidden)
+        if re.search(rf"(?<![\w-]){capitals}", text):
+            return True
+        # In lower case only as the whole of a parenthesis next to it: "PVI (problema de ...)".
+        spelled = f"{_FILLERS}[\\s-]+".join(
+            rf"[{letter}{letter.lower()}][\w']*" for letter in hidden
+        )
+        return bool(re.search(rf"\(\s*{spelled}\s*\)", text))
+    words = [w for w in hidden.split() if not re.fullmatch(r"[a-zà-ÿ]{1,3}", w)]
     if len(words) >= 2 and all(w[:1].isupper() for w in words):
         return _printed("".join(w[0] for w in words), text)
+    if len(words) >= 3 and len(hidden.split()) <= 6:  # "problema de valor inicial" beside "PVI"
+        return _printed("".join(w[0] for w in words).upper(), text)
     return False
 
 
@@ -398,6 +431,17 @@ def block_markdown(block: Block) -> str:
             "\n".join([item.term, *(f": {d}" for d in item.definitions)]) for item in block.items
         )
     return ""
+
+
+def _all_blocks(blocks: Iterable[Block]) -> Iterator[Block]:
+    """Every block, and the blocks inside containers and list items, in order."""
+    for block in blocks:
+        yield block
+        if isinstance(block, Container):
+            yield from _all_blocks(block.blocks)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from _all_blocks(item.children)
 
 
 def first_statement(blocks: list[Block]) -> str | None:

@@ -32,6 +32,14 @@ def asks(container: Container) -> str | None:
     return None
 
 
+def is_example(container: Container) -> bool:
+    """An example admonition or callout (``??? example``, ``> [!example]``, a title
+    "Esempio", "Beispiel", "示例"): a worked example, not facts to learn."""
+    if container.kind not in ("callout", "admonition", "docusaurus"):
+        return False
+    return container.type.lower() == "example" or ph.is_example_title(container.title)
+
+
 def answer_markdown(blocks: tuple[Block, ...] | list[Block]) -> str:
     return "\n\n".join(text for text in map(block_markdown, blocks) if text)
 

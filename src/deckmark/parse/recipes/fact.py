@@ -30,7 +30,7 @@ def statements(out: SectionCards, text: str, source: SourceLocation, state: Topi
     if kv and not ph.is_question(text):
         key = ph.kv_key(kv)
         value = kv.group("value").strip()
-        if "example" in out.section.title.lower():
+        if state.example or ph.is_example_title(out.section.title):
             out.leave_out(source, "example-specific (a worked example)", text)
             return
         # "**Uncommon** - Dijkstra, ...": a label over items, not a term to define.
@@ -109,8 +109,16 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     if re.search(r"\\[A-Za-z]{2,}", ph.mask_math(sentence)):
         out.leave_out(source, "TeX commands outside a formula (a drawing or macro)", sentence)
         return
-    if ph.is_example(sentence) or "example" in out.section.title.lower():
+    if ph.is_example(sentence) or ph.is_example_title(out.section.title):
         out.leave_out(source, "example-specific (a worked example)", sentence)
+        return
+    if ph.is_conclusion(sentence):
+        out.leave_out(
+            source, "example-specific (a conclusion drawn from the steps before)", sentence
+        )
+        return
+    if out.shown_in_code(ph.strip_end_punctuation(sentence)) or out.shown_in_code(sentence):
+        out.leave_out(source, "example-specific (sample text shown in a code block)", sentence)
         return
     personal = ph.is_personal(sentence) if out.notes.english else "我" in sentence
     if personal:
@@ -143,11 +151,23 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
         else:
             first = sentence.split(" ", 1)[0]
             subjectless = english and clause is None and ph.is_function_word(first)
+            if language.to_the_reader(sentence, out.notes.language):
+                reason = "no clear deletion (a sentence to the reader: advice, not a fact)"
+                subjectless = True  # a name in advice is no fact about it
+            # In a worked example a number is a value of that example ("2 litres", "60").
             cloze = (cloze_last_clause(sentence) if english else None) or (
                 None
                 if subjectless
-                else cloze_name(sentence, state.subject, clause, title_case=out.notes.english)
+                else cloze_name(
+                    sentence,
+                    state.subject,
+                    clause,
+                    title_case=out.notes.english,
+                    numbers=not state.example,
+                )
             )
+            if cloze is None and state.example and not reason:
+                reason = "example-specific (a value of a worked example)"
         if cloze is None:
             out.leave_out(source, reason or "no clear deletion", sentence)
             return
@@ -197,13 +217,21 @@ def cloze_last_clause(sentence: str) -> str | None:
 
 
 _NAME = re.compile(
-    r"(?<![\w`*\[])(?:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]+|[A-Z]{2,}\w*|\d[\d.,:]*\d|\d)(?![\w`*])"
+    r"(?<![\w`*\[])(?:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]+|[A-Z]{2,}\w*)(?![\w`*]|-\w)"
+    r"|(?<![\w`*\[)\]+\-−.,])(?:[-−]?(?:\d[\d.,:]*\d|\d)|(?:[a-z]\w{0,5}|\d+[a-z]?)[+\-−]\d+)"
+    r"(?![\w`*]|-\w)"
 )
-"""A name or number: "Github", "PostgreSQL", "HTTPS", "5432", "3.11"."""
+"""A name, number or index: "Github", "PostgreSQL", "HTTPS", "5432", "3.11", "-1", "n-1";
+never half of a compound ("LINQ-Ausdrücke") or of an expression (the "1" of "n-1")."""
 
 
 def cloze_name(
-    sentence: str, subject: ph.Subject, clause: ph.Clause | None = None, *, title_case: bool = True
+    sentence: str,
+    subject: ph.Subject,
+    clause: ph.Clause | None = None,
+    *,
+    title_case: bool = True,
+    numbers: bool = True,
 ) -> str | None:
     """The one name or number a sentence mentions besides its subject: "Docker Hub is like
     {{c1::Github}} for docker images"; None when there are none or several.
@@ -213,6 +241,8 @@ def cloze_name(
     """
     if has_braces(sentence) or "`" in sentence or "](" in sentence or "[[" in sentence:
         return None
+    # "GitHub profile [URL]": a name in a phrase too short to say anything about it.
+    names = not (language.spaced(sentence) and len(ph.words(sentence)) <= 3)
     masked = ph.mask_math(sentence)
     start = len(clause.subject) + len(clause.verb) + 1 if clause else 1
     own = {w.lower() for w in ph.words(subject.name)}
@@ -227,6 +257,7 @@ def cloze_name(
         and masked[: m.start()].count("（") <= masked[: m.start()].count("）")
         # In German every noun is capitalised: there only acronyms, CamelCase and numbers.
         and (title_case or not re.fullmatch(r"[A-Z][a-z]+", m.group(0)))
+        and (numbers if re.match(r"[-−\d]", m.group(0)) else names)
     ]
     if len(found) != 1:
         return None

@@ -95,6 +95,11 @@ def of_sentence(sentence: str, notes_language: str) -> str:
     return "en" if english >= 2 and english > max(votes.values(), default=0) else notes_language
 
 
+def spaced(text: str) -> bool:
+    """Whether ``text`` sets its words apart by spaces (not Chinese or Japanese)."""
+    return _script(text) not in ("zh", "ja")
+
+
 def english_clauses(sentence: str, notes_language: str) -> bool:
     """Whether ``sentence`` can be cut at its main verb by the English clause rules: in English
     notes, in an English sentence of other notes, and in Chinese or Japanese, whose words are
@@ -172,3 +177,27 @@ COPULAS: dict[str, tuple[str, ...]] = {
     "de": ("ist", "sind"),
     "nl": ("is", "zijn"),
 }
+
+
+_TO_THE_READER: dict[str, re.Pattern[str]] = {
+    "en": re.compile(r"\b(?:you|your|you're|yours|yourself)\b", re.I),
+    "it": re.compile(
+        r"\b(?:tu|tuo|tua|tuoi|tue|ricorda|ricordati|ti consiglio|consiglio|conviene|devi"
+        r"|dovresti|puoi)\b",
+        re.I,
+    ),
+    "es": re.compile(
+        r"\b(?:tú|tus|usted|recuerda|ten en cuenta|te recomiendo|conviene|debes|deberías"
+        r"|puedes)\b",
+        re.I,
+    ),
+    "de": re.compile(r"\b(?:du|dein|deine|deinen|deinem|merke|beachte|solltest|musst)\b", re.I),
+    "fr": re.compile(r"\b(?:tu|ton|ta|tes|vous|votre|vos|retenez|n'oubliez)\b", re.I),
+}
+
+
+def to_the_reader(sentence: str, notes_language: str) -> bool:
+    """ "Your resume should ...", "ricorda di ...", "du solltest ...": the sentence speaks to
+    the reader (advice), in English or the notes' language."""
+    patterns = {_TO_THE_READER["en"], _TO_THE_READER.get(notes_language, _TO_THE_READER["en"])}
+    return any(p.search(sentence) for p in patterns)

@@ -409,12 +409,22 @@ def is_verb(word: str) -> bool:
     )
 
 
+_ABBREVIATION_END = re.compile(
+    r"(?:^|[\s(])(?:bzw|z\.\s?B|d\.\s?h|u\.\s?a|usw|ggf|vgl|evtl|bspw|sog|ca|ecc|cfr|cf|p\.\s?es"
+    r"|p\.\s?ej|aprox|approx|resp|etc|vs|e\.g|i\.e)\.$",
+    re.IGNORECASE,
+)
+"""A part ending in "bzw.", "z.B.", "ecc.", "p.ej.": the sentence goes on after it."""
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a bullet or paragraph; fragments ("Like `x`.", "This ...") stay attached."""
+    """Sentences of a bullet or paragraph; fragments ("Like `x`.", "This ...") stay attached,
+    and so does what follows an abbreviation ("`a` bzw. `b` ...")."""
     parts = [p.strip() for p in _SENTENCE_END.split(text) if p.strip()]
     sentences: list[str] = []
     for part in parts:
-        if sentences and (_FRAGMENT_START.match(part) or len(words(part)) < 3):
+        continues = bool(sentences) and _ABBREVIATION_END.search(sentences[-1]) is not None
+        if sentences and (continues or _FRAGMENT_START.match(part) or len(words(part)) < 3):
             sentences[-1] = f"{sentences[-1]} {part}"
         else:
             sentences.append(part)
@@ -745,9 +755,52 @@ _EXAMPLE_OPENER = re.compile(
 )
 
 
+_EXAMPLE_REFERENCE = re.compile(
+    r"\b(?:(?:in|of|from) (?:this|the|our|that) example|(?:this|the above|the previous) example"
+    r"|\b(?:nel|nell['’]|del|dell['’]|questo|quest['’]|nostro|come)\s*esempio"
+    r"|(?:en )?(?:este|el) ejemplo|como ejemplo|(?:in )?diesem beispiel|im beispiel"
+    r"|(?:dans )?cet exemple|(?:in|on) the figure|nella figura|in figura|in der abbildung"
+    r"|en la figura)\b|本例|此例|该例|上例|例子中|如图",
+    re.I,
+)
+_EXAMPLE_TITLE = re.compile(
+    r"(?<!\w)(?:examples?|esempi|esempio|ejemplos?|beispiele?|exemples?|exemplos?|ex\.)(?!\w)"
+    r"|例|示例|举例",
+    re.I,
+)
+_EXAMPLE_LEAD = re.compile(
+    r"(?:\bsuch as|\blike|\bfor (?:example|instance)|\be\.g\.|\bad esempio|\bper esempio|\bcome"
+    r"|\bpor ejemplo|\bcomo|\bzum beispiel|\bz\.\s?b\.|\bwie|\bpar exemple|例如|比如)\s*[:：]?$",
+    re.I,
+)
+_CONCLUSION = re.compile(
+    r"^(?:so|thus|hence|therefore|quindi|dunque|perciò|pertanto|daher|deshalb|somit"
+    r"|por lo tanto|por tanto|entonces|por eso|donc|ainsi)\b|^(?:因此|所以|于是|故)",
+    re.I,
+)
+
+
 def is_example(sentence: str) -> bool:
-    """ "For example, ...": a worked example, specific to the notes' own figures and numbers."""
-    return bool(_EXAMPLE_OPENER.match(sentence.strip()))
+    """ "For example, ...", "In this example ...", "nella figura ...": a worked example,
+    specific to the notes' own figures and numbers."""
+    text = sentence.strip().lstrip("*_")
+    return bool(_EXAMPLE_OPENER.match(text) or _EXAMPLE_REFERENCE.search(text))
+
+
+def is_example_title(title: str) -> bool:
+    """ "Example", "Esempio", "Ejemplos", "Beispiel", "示例", "Ex. 构造 NFA": a worked example."""
+    return bool(_EXAMPLE_TITLE.search(title))
+
+
+def leads_to_examples(text: str) -> bool:
+    """ "Graphs model relations between entities, such as": the list below gives examples."""
+    return bool(_EXAMPLE_LEAD.search(text.rstrip()))
+
+
+def is_conclusion(sentence: str) -> bool:
+    """ "Quindi il costo è ...", "So the distance is ...", "因此 ...": a conclusion drawn from the
+    steps before it, whose subject ("the cost") those steps name."""
+    return bool(_CONCLUSION.match(sentence.strip().lstrip("*_")))
 
 
 def is_personal(sentence: str) -> bool:

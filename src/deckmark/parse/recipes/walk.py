@@ -33,6 +33,9 @@ def blocks(out: SectionCards, section_blocks: list[Block], state: TopicState) ->
             previous = section_blocks[index - 1] if index else None
             if isinstance(previous, Paragraph) and ph.is_list_label(previous.text):
                 lists.list_card(out, previous.text, previous.source, block, state)
+            elif isinstance(previous, Paragraph) and ph.leads_to_examples(previous.text):
+                for item in block.items:  # "..., such as" over a list: each item one example
+                    out.leave_out(item.source, "example-specific (one of the examples)", item.text)
             else:
                 list_items(out, block, state)
         elif isinstance(block, CodeBlock):
@@ -44,12 +47,23 @@ def blocks(out: SectionCards, section_blocks: list[Block], state: TopicState) ->
             question = containers.asks(block)
             if question:
                 containers.question_card(out, block, question)
+            elif containers.is_example(block):
+                in_example(out, list(block.blocks), state)
             else:
                 blocks(out, list(block.blocks), state)
         elif isinstance(block, DefinitionList):
             definition.definition_list_cards(out, block)
         elif isinstance(block, Figure):
             out.attach(block.markdown, block.source)
+
+
+def in_example(out: SectionCards, example_blocks: list[Block], state: TopicState) -> None:
+    """The blocks of a worked example: its values make no card (see ``TopicState.example``)."""
+    outer, state.example = state.example, True
+    try:
+        blocks(out, example_blocks, state)
+    finally:
+        state.example = outer
 
 
 def list_items(out: SectionCards, block: ListBlock, state: TopicState) -> None:
