@@ -116,3 +116,10 @@ def test_list_label_counting_other_things__no_list_card() -> None:
     )
     # A version number is not a count: the second list keeps its card.
     assert any(f.endswith("(2)") and "Python 3" in f for f in fronts)
+
+
+def test_label_under_a_list_item__names_that_item_as_its_owner() -> None:
+    fronts = [c.front for c in _extract("structure-it.md").cards]
+    assert "architetture › assegnamento fisso › pregi?" in fronts
+    assert "architetture › assegnamento fisso › difetti?" in fronts
+    assert "architetture › assegnamento mobile › difficile da gestire … (2)" in fronts

@@ -77,6 +77,9 @@ class TopicState:
     example: bool = False
     """Reading a worked example (an example admonition or callout): a number there is a value
     of that example, not a fact to learn."""
+    owners: tuple[str, ...] = ()
+    """The list items (short terms) the current block is nested under ("assegnamento
+    statico" over "vantaggi: ..."): a label there belongs to them, not to the heading."""
 
 
 @dataclass(slots=True)

@@ -64,7 +64,7 @@ def key_value(
         singular = noun[:-1] if noun.endswith("s") else noun
         question = f"What is the “{key}” {singular} of {owner}?"
     else:
-        question = f"{state.subject.name} › {key}?"
+        question = " › ".join((state.subject.name, *state.owners[-1:], f"{key}?"))
     out.add(state.kind, question, ph.capitalise(value), source)
 
 

@@ -50,6 +50,7 @@ def list_card(
             count,
             certain=state.about_subject,
             english=out.notes.english,
+            owner="".join(state.owners[-1:]),
         )
 
     def marker(n: int) -> str:

@@ -920,7 +920,13 @@ def are_steps(items: list[str]) -> bool:
 
 
 def list_question(
-    label: str, subject: Subject, count: int, *, certain: bool = True, english: bool = True
+    label: str,
+    subject: Subject,
+    count: int,
+    *,
+    certain: bool = True,
+    english: bool = True,
+    owner: str = "",
 ) -> str:
     """The question of a closed list under ``label:`` ("It contains:" over 4 items).
 
@@ -956,7 +962,8 @@ def list_question(
             return f"What {aux} {subject.phrase} {base_form(verb).lower()}{rest_text}? ({count})"
     if english and reads_as_noun_phrase(label):
         return f"{subject.name}: what are the {lower_first(label)}? ({count})"
-    return f"{subject.name} › {label} … ({count})"
+    # Under a list item ("assegnamento dinamico" › "complicato da realizzare:"), that item owns it.
+    return " › ".join(filter(None, (subject.name, owner, f"{label} … ({count})")))
 
 
 _KEYWORD_LISTS = (

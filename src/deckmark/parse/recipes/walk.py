@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from deckmark.parse.outline import (
     Block,
     CodeBlock,
@@ -100,8 +102,22 @@ def list_item(out: SectionCards, item: ListItem, state: TopicState) -> None:
     else:
         if item.text:
             fact.statements(out, item.text, item.source, state)
+        owners = state.owners
+        if owner := _owner(item.text):
+            state.owners = (*owners, owner)
         for sub in item.children:
             blocks(out, [sub], state)
+        state.owners = owners
+
+
+def _owner(text: str) -> str | None:
+    """A list item that is only a short term ("**assegnamento statico**"): what the labels of
+    its sub-list belong to."""
+    term = re.sub(r"\*\*|__|(?<!\w)[*_]|[*_](?!\w)", "", text).strip()
+    words = term.split()
+    if not 0 < len(words) <= 4 or re.search(r"[.,;:!?。，；：！？$`\[\]()]", term):
+        return None
+    return term
 
 
 def _ordered_lists(section_blocks: list[Block] | tuple[Block, ...]) -> int:
