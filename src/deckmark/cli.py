@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -97,6 +98,10 @@ def cli() -> None:
       deckmark build my-notes.md        # writes build/my-notes.apkg
       deckmark check cards/docker       # what each heading of the notes became
     """
+    # A build keeps every token, card and field of its decks alive and makes almost no
+    # cyclic garbage; CPython's default thresholds (700, 10, 10) scan those survivors again
+    # thousands of times: 6 % of a 2,000-section build, 17 % of a 20,000-section one.
+    gc.set_threshold(100_000, 50, 100)
 
 
 def _format_choice() -> click.Choice[str]:

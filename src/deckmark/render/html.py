@@ -229,7 +229,11 @@ def markdown_to_html(
     return _render_cached(markdown_text, literal_cloze_text)
 
 
-@lru_cache(maxsize=1 << 16)  # a few tens of MB at most; a large deck's cards fit
+# Every field of a build must fit: the blank-side check renders each cloze front, and the
+# .apkg exporter renders it again after all the others. With 65,536 entries a deck of 20,000
+# sections (80,000 cloze fronts) evicted each front before the exporter came back to it.
+# About 400 bytes an entry: some 40 MB for 100,000 notes, held only as long as the process.
+@lru_cache(maxsize=1 << 20)
 def _render_cached(markdown_text: str, literal_cloze_text: bool) -> str:
     # Cards repeat fields (a code block on three cards, a shared answer): render each once.
     return _render(markdown_text, literal_cloze_text, {})
