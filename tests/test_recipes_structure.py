@@ -123,3 +123,18 @@ def test_label_under_a_list_item__names_that_item_as_its_owner() -> None:
     assert "architetture › assegnamento fisso › pregi?" in fronts
     assert "architetture › assegnamento fisso › difetti?" in fronts
     assert "architetture › assegnamento mobile › difficile da gestire … (2)" in fronts
+
+
+def test_shell_result__front_shows_the_lines_that_set_its_variables() -> None:
+    result = _extract("structure.md")
+    fronts = [c.front for c in _cards(result, "Shell strings")]
+    assert 'In the shell, after `word="banana"`, what does `echo "${word%na}"` give?' in fronts
+    assert (
+        'In the shell, after\n\n```bash\nword="banana"\nstem=${word%na}\n```\n\n'
+        'what does `echo "${stem}s"` give?'
+    ) in fronts
+    assert not any("other" in f and f.endswith("give?") for f in fronts)
+    assert any(
+        m.startswith("what it gives depends on other, set elsewhere")
+        for m in _left_out(result, "Shell strings")
+    )

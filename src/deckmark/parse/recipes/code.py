@@ -148,9 +148,21 @@ def _line_cards(
         r"^([\"'/\d[{(].*)$", fact.comment
     )
     if result:
-        out.add(
-            CardKind.CODE, f"{where}, what does `{snippet}` give?", result.group(1), line_source
-        )
+        setup = comments.setup_of(block.code, block.lang, fact.line)
+        if setup and setup[1]:
+            # "${name:0:length}" after "length=2" only: the value of name is set elsewhere.
+            unset = ", ".join(sorted(setup[1]))
+            out.leave_out(line_source, f"what it gives depends on {unset}, set elsewhere", snippet)
+            return
+        given = ""
+        if setup and setup[0]:
+            given = (
+                f" after `{setup[0][0]}`,"
+                if len(setup[0]) == 1 and len(setup[0][0]) <= 60
+                else f" after\n\n{fence(chr(10).join(setup[0]), block.lang)}\n\n"
+            )
+        question = f"{where},{given} what does `{snippet}` give?".replace("\n\n what", "\n\nwhat")
+        out.add(CardKind.CODE, question, result.group(1), line_source)
         return
     words = fact.comment.split()
     first = words[0].lower() if words else ""

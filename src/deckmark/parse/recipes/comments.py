@@ -262,3 +262,44 @@ def restates_line(code: str, comment: str, lang: str) -> bool:
         )
 
     return bool(said) and all(map(restated, said))
+
+
+_SHELL_LANGS = ("bash", "sh", "shell", "console", "zsh", "")
+_SHELL_ASSIGNMENT = re.compile(r"^\s*(?:(?:export|local|declare|readonly)\s+)?([A-Za-z_]\w*)=")
+
+
+def _shell_names(code: str) -> set[str]:
+    """The variables a shell line reads: ``$name``, ``${name...}``, and the names in a
+    substring's offset and length (``${name:0:length}``), not the words of a pattern
+    (``${str%.cpp}``, ``${name/J/j}``)."""
+    names = set(re.findall(r"\$([A-Za-z_]\w*)", code))
+    for braces in re.findall(r"\$\{([^}]*)\}", code):
+        if parameter := re.match(r"[#!]?([A-Za-z_]\w*)", braces):
+            names.add(parameter.group(1))
+            rest = braces[parameter.end() :]
+            if re.match(r":(?![-=?+])", rest):
+                names.update(re.findall(r"[A-Za-z_]\w*", rest))
+    return names
+
+
+def setup_of(code: str, lang: str, line: int) -> tuple[list[str], set[str]] | None:
+    """The earlier lines of a shell block that set the variables line ``line`` reads, and the
+    variables it reads that the block never set; None for other languages (a method call
+    there can change what a name holds, so "the lines that set it" is not certain).
+
+    ``echo "${str%.cpp}"  # /path/to/foo`` gives its value only after ``str="/path/to/foo.cpp"``.
+    """
+    if lang not in _SHELL_LANGS:
+        return None
+    lines = code.split("\n")
+    marker = comment_marker(lang) or "#"
+    wanted = _shell_names(_split_comment(lines[line], marker, True)[0])
+    setup: list[str] = []
+    for earlier in reversed(lines[:line]):
+        text = _split_comment(earlier, marker, True)[0].strip()
+        assigned = _SHELL_ASSIGNMENT.match(text)
+        if assigned and assigned.group(1) in wanted:
+            wanted.discard(assigned.group(1))
+            wanted.update(_shell_names(text[assigned.end() :]))
+            setup.insert(0, text)
+    return setup, wanted
