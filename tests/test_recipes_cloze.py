@@ -108,10 +108,21 @@ def test_list_after_such_as__each_item_left_out_as_an_example() -> None:
 
 def test_sample_sentence_shown_in_a_code_block__no_card() -> None:
     result = _extract("cloze-mixed.md")
-    assert _cards(result, "Abbreviations syntax") == []
+    for heading in ("Abbreviations syntax", "Callout syntax"):
+        assert _cards(result, heading) == [], heading
+        assert any(
+            r.startswith("example-specific (sample text shown in a code block)")
+            for r in _left_out(result, heading)
+        ), heading
+
+
+def test_unmarked_blank_in_a_sentence_to_the_reader_or_on_a_lone_verb__no_cloze() -> None:
+    result = _extract("cloze-mixed.md")
+    assert _cards(result, "Reader") == [], [c.front for c in _cards(result, "Reader")]
+    reasons = _left_out(result, "Reader")
+    assert any(r.startswith("no clear deletion (a sentence to the reader") for r in reasons)
     assert any(
-        r.startswith("example-specific (sample text shown in a code block)")
-        for r in _left_out(result, "Abbreviations syntax")
+        r.startswith("no clear deletion (the blank would hide a single verb)") for r in reasons
     )
 
 

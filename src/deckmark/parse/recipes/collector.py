@@ -96,20 +96,21 @@ class SectionCards:
     """Cloze fronts as Anki shows them ("A VM has [...]."), to keep them distinguishable."""
     figures: list[str] = field(default_factory=list)
     """Images or display math seen before any card: they go to the first card made."""
-    code_lines: frozenset[str] | None = None
-    """The lines of the section's code blocks, read once (see :meth:`shown_in_code`)."""
+    code_words: tuple[str, ...] | None = None
+    """The words of each of the section's code blocks, read once (see :meth:`shown_in_code`)."""
 
     def shown_in_code(self, text: str) -> bool:
-        """``text`` is a line of one of the section's code blocks: a sample sentence that a
-        block of Markdown source shows ("The HTML specification is maintained by the W3C.")."""
-        if self.code_lines is None:
-            self.code_lines = frozenset(
-                " ".join(line.split())
+        """``text`` stands word for word in one of the section's code blocks: a sample that a
+        block of Markdown source shows ("The HTML specification is maintained by the W3C.",
+        "> It supports **Markdown**, [[Internal link|Wikilinks]] ..."). Five words at least."""
+        if self.code_words is None:
+            self.code_words = tuple(
+                f" {_word_sequence(block.code)} "
                 for block in _all_blocks(self.section.blocks)
                 if isinstance(block, CodeBlock)
-                for line in block.code.splitlines()
             )
-        return " ".join(text.split()) in self.code_lines
+        shown = _word_sequence(text)
+        return shown.count(" ") >= 4 and any(f" {shown} " in code for code in self.code_words)
 
     _labels: list[set[str]] | None = field(default=None, init=False, repr=False)
     """How many ``Key: value`` lines of the section use each key (see :meth:`repeats_label`)."""
@@ -434,6 +435,13 @@ def block_markdown(block: Block) -> str:
             "\n".join([item.term, *(f": {d}" for d in item.definitions)]) for item in block.items
         )
     return ""
+
+
+def _word_sequence(text: str) -> str:
+    """The words of some Markdown, lower-cased, without its markup and link targets."""
+    text = re.sub(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]", r"\1", text)  # [[target|shown]]
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [shown](target)
+    return " ".join(ph.words(text.replace("_", " "))).lower()
 
 
 def _all_blocks(blocks: Iterable[Block]) -> Iterator[Block]:

@@ -117,7 +117,7 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
             source, "example-specific (a conclusion drawn from the steps before)", sentence
         )
         return
-    if out.shown_in_code(ph.strip_end_punctuation(sentence)) or out.shown_in_code(sentence):
+    if out.shown_in_code(sentence):
         out.leave_out(source, "example-specific (sample text shown in a code block)", sentence)
         return
     personal = ph.is_personal(sentence) if out.notes.english else "我" in sentence
@@ -335,10 +335,13 @@ def vague_deletion(clause: ph.Clause) -> str | None:
     "We collect [...]" (the rest of a long sentence), "Memory is [...]": a learner cannot tell
     what is asked. Marked spans are never vague: the author chose them.
     """
-    if re.match(r"(?:you|your|you're|yours)\b", clause.subject, re.I) or re.search(
-        r"\b(?:you|your|you're|yours|yourself)\b", clause.tail, re.I
+    if language.to_the_reader(
+        f"{clause.subject} {clause.verb} {clause.tail} {clause.trailer}", "en"
     ):
         return "no clear deletion (a sentence to the reader: advice, not a fact)"
+    infinitive = clause.tail.startswith("to ") or re.search(r"\bto$", clause.verb)
+    if infinitive and re.fullmatch(r"(?:to\s+)?\w+", clause.tail):
+        return "no clear deletion (the blank would hide a single verb)"  # "need to [identify]"
     if clause.tail.startswith("(") and clause.tail.endswith(")"):
         return "no clear deletion (the blank would hide an aside)"
     if any(ph.is_auxiliary(w) for w in clause.tail.split(" ")[:2]):
