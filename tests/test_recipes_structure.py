@@ -138,3 +138,11 @@ def test_shell_result__front_shows_the_lines_that_set_its_variables() -> None:
         m.startswith("what it gives depends on other, set elsewhere")
         for m in _left_out(result, "Shell strings")
     )
+
+
+def test_comment_that_points_elsewhere__teaches_nothing() -> None:
+    result = _extract("structure.md")
+    assert not any("echo $name" in c.front for c in _cards(result, "Shell variables"))
+    assert any(
+        m.startswith("comment points elsewhere") for m in _left_out(result, "Shell variables")
+    )

@@ -130,6 +130,14 @@ def _teaches_nothing(fact: comments.CommentedCode) -> str | None:
         return "comment judges the code instead of explaining it"
     if re.search(r"\bwhere relevant\b|\bTODO\b|\bFIXME\b|\.\.\.|…", fact.comment):
         return "comment is a placeholder"
+    # "# see below": the explanation is elsewhere (siehe unten, vedi sotto, voir ci-dessous, 见下).
+    if re.fullmatch(
+        r"\W*(?:see (?:below|above)|siehe (?:unten|oben)|vedi (?:sotto|sopra)|ver (?:abajo|arriba)|"
+        r"voir (?:ci-dessous|ci-dessus)|见下文?|见上文?)\W*",
+        fact.comment,
+        re.IGNORECASE,
+    ):
+        return "comment points elsewhere"
     return None
 
 
