@@ -385,13 +385,16 @@ def answer_on_front(front: str, prompt: str = "") -> tuple[str, str] | None:
     A learner reads "… the Process Control Block (PCB) … operations on [...]" and answers
     "PCB" from the sentence itself: the card tests reading, not memory.
     """
-    for number in {m.group(1) for m in CLOZE_RE.finditer(front)}:
+    deletions = [
+        (m.group(1), " ".join(_MARKUP.sub(" ", m.group(2)).split()))
+        for m in CLOZE_RE.finditer(front)
+    ]
+    for number in {deleted for deleted, _ in deletions}:
         rest = CLOZE_RE.sub(r"\2", _replace_deletion(front, number, " "))
         seen = " ".join(_MARKUP.sub(" ", f"{prompt} {rest}").split())
         indexes = " ".join(f"{prompt} {rest}".replace("{", "").split())
-        for match in CLOZE_RE.finditer(front):
-            hidden = " ".join(_MARKUP.sub(" ", match.group(2)).split())
-            if match.group(1) != number or not hidden:
+        for deleted, hidden in deletions:
+            if deleted != number or not hidden:
                 continue
             if _printed(hidden, indexes if hidden.isdigit() else seen) or _acronym_printed(
                 hidden, seen

@@ -55,6 +55,8 @@ for _language, _words in _COMMON_WORDS.items():
 
 def _script(text: str) -> str | None:
     """The language of the script most of ``text``'s letters are written in, if not Latin."""
+    if text.isascii():
+        return None  # every script below is outside ASCII (and most card text is ASCII)
     letters = len(re.findall(r"[^\W\d_]", text))
     for language, script in _SCRIPTS:
         if letters and len(script.findall(text)) / letters > 0.15:
