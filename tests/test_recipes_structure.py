@@ -146,3 +146,10 @@ def test_comment_that_points_elsewhere__teaches_nothing() -> None:
     assert any(
         m.startswith("comment points elsewhere") for m in _left_out(result, "Shell variables")
     )
+
+
+def test_table_cell_that_is_only_a_note__makes_no_card() -> None:
+    result = _extract("structure.md")
+    questions = [c.front for c in _cards(result, "Report sections")]
+    assert questions == ["Report sections › Work history › Heading?"]
+    assert any(m.startswith("cell is only a note") for m in _left_out(result, "Report sections"))

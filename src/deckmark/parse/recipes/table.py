@@ -58,6 +58,10 @@ def table_cards(out: SectionCards, table: Table, state: TopicState) -> None:
         for header, cell in zip(table.header[1:], row[1:], strict=False):
             if not cell.strip() or _SEPARATOR.match(cell) or _is_link(cell):
                 continue
+            if re.fullmatch(r"\s*[(（][^()（）]*[)）]\s*", cell):
+                # "(Use resume headline as section title, ...)": a note on the row, not its value.
+                out.leave_out(table.source, "cell is only a note in parentheses", cell)
+                continue
             if opposite_columns(table.header[0], header):
                 out.leave_out(table.source, "the opposite of the row's own label", cell)
                 continue
