@@ -120,6 +120,7 @@ def test_unmarked_blank_in_a_sentence_to_the_reader_or_on_a_lone_verb__no_cloze(
     result = _extract("cloze-mixed.md")
     assert _cards(result, "Reader") == [], [c.front for c in _cards(result, "Reader")]
     reasons = _left_out(result, "Reader")
+    assert sum(r.startswith("no clear deletion (advice)") for r in reasons) == 2, reasons
     assert any(r.startswith("no clear deletion (a sentence to the reader") for r in reasons)
     assert any(
         r.startswith("no clear deletion (the blank would hide a single verb)") for r in reasons
@@ -156,3 +157,23 @@ def test_negative_number_or_index_expression__hidden_whole() -> None:
 def test_name_in_a_phrase_of_three_words__no_cloze() -> None:
     result = _extract("cloze-mixed.md")
     assert not any("Project board" in c.front for c in result.cards)
+
+
+def test_identifier_with_its_value__only_the_value_hidden__a_name_given_by_let_never() -> None:
+    result = _extract("cloze-esempi.md")
+    fronts = [c.front for c in _cards(result, "Pseudocodice della visita")]
+    assert "`V[0...n-1]` vettore dei visitati inizializzato a {{c1::`0`}}" in fronts, fronts
+    assert "sia `(u,w)` l'arco per cui è minimo {{c1::`C[u] + peso(u,w)`}}" in fronts, fronts
+
+
+def test_arrow_line__a_key_and_its_value__not_a_cloze_on_the_key() -> None:
+    result = _extract("cloze-esempi.md")
+    (card,) = [c for c in _cards(result, "Pseudocodice della visita") if "radice" in c.front]
+    assert card.kind is CardKind.DEFINITION and card.front == "radice"
+    assert card.back.startswith("Nodo da cui parte la visita")
+
+
+def test_example_callout__only_marked_spans_make_cards() -> None:
+    result = _extract("cloze-esempi.md")
+    fronts = [c.front for c in _cards(result, "Grafi pesati")]
+    assert len(fronts) == 1 and "{{c1::**BFS**}} sul grafo degli stati" in fronts[0], fronts

@@ -75,8 +75,8 @@ class TopicState:
     """The section's last statement, shown above a sentence that leans on it ("This case ...")."""
     kind: CardKind = CardKind.FACT
     example: bool = False
-    """Reading a worked example (an example admonition or callout): a number there is a value
-    of that example, not a fact to learn."""
+    """Reading a worked example (an example admonition or callout): only what the author
+    marked there is a term to learn; its values, names and steps hold for that example."""
     owners: tuple[str, ...] = ()
     """The list items (short terms) the current block is nested under ("assegnamento
     statico" over "vantaggi: ..."): a label there belongs to them, not to the heading."""

@@ -131,9 +131,18 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
         out.leave_out(source, "a definition without its term", sentence)
         return
     cloze = cloze_marked_spans(sentence, out.notes.language)
-    if cloze is None and (
+    if cloze is None and state.example:
+        # In a worked example only what the author marked is a term to learn; its values,
+        # names and steps ("(4,7,0)", "2 litres", "a BFS on the new graph") hold for it alone.
+        out.leave_out(source, "example-specific (a step or value of a worked example)", sentence)
+        return
+    to_reader = out.notes.english and language.to_the_reader(sentence, "en")
+    advice = not re.match(r"(?:note|notice|remember|recall)\s+that\b", sentence, re.I) and (
         ph.is_imperative(sentence) or (out.notes.english and advice_after_lead(sentence))
-    ):
+    )  # "Note that ..." states a fact
+    # "Ensure your font size ... a minimum size of **10 pt**": an order to the reader, even
+    # with a marked span; an order alone keeps its marked span ("Use `docker ps` to ...").
+    if advice and (cloze is None or to_reader):
         out.leave_out(source, "no clear deletion (advice)", sentence)
         return
     # The cut at the main verb knows English grammar only: in another language it falls on an
@@ -154,20 +163,11 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
             if language.to_the_reader(sentence, out.notes.language):
                 reason = "no clear deletion (a sentence to the reader: advice, not a fact)"
                 subjectless = True  # a name in advice is no fact about it
-            # In a worked example a number is a value of that example ("2 litres", "60").
             cloze = (cloze_last_clause(sentence) if english else None) or (
                 None
                 if subjectless
-                else cloze_name(
-                    sentence,
-                    state.subject,
-                    clause,
-                    title_case=out.notes.english,
-                    numbers=not state.example,
-                )
+                else cloze_name(sentence, state.subject, clause, title_case=out.notes.english)
             )
-            if cloze is None and state.example and not reason:
-                reason = "example-specific (a value of a worked example)"
         if cloze is None:
             out.leave_out(source, reason or "no clear deletion", sentence)
             return
@@ -231,7 +231,6 @@ def cloze_name(
     clause: ph.Clause | None = None,
     *,
     title_case: bool = True,
-    numbers: bool = True,
 ) -> str | None:
     """The one name or number a sentence mentions besides its subject: "Docker Hub is like
     {{c1::Github}} for docker images"; None when there are none or several.
@@ -257,7 +256,7 @@ def cloze_name(
         and masked[: m.start()].count("（") <= masked[: m.start()].count("）")
         # In German every noun is capitalised: there only acronyms, CamelCase and numbers.
         and (title_case or not re.fullmatch(r"[A-Z][a-z]+", m.group(0)))
-        and (numbers if re.match(r"[-−\d]", m.group(0)) else names)
+        and (names or bool(re.match(r"[-−\d]", m.group(0))))
     ]
     if len(found) != 1:
         return None
@@ -280,6 +279,16 @@ _BARE_KEYWORD = re.compile(
 )
 
 
+_VALUE = re.compile(
+    r"`\s*(?:[-+]?(?:\d[\d.]*|inf|infinity|∞)|null|nil|none|true|false|\w+\s*[-+]\s*\d+)\s*`", re.I
+)
+"""A value in code: `-1`, `+inf`, `0`, `null`, `mid+1`."""
+_INTRODUCES_A_NAME = re.compile(
+    r"(?:^|[\s,;:(])(?:let|sia|siano|sea|sean|sei|seien|soit|soient)\s*$|(?:设|令)\s*$", re.I
+)
+"""Words that give a name to something ("let", "sia", "sea", "sei", "soit", "设")."""
+
+
 def cloze_marked_spans(sentence: str, notes_language: str = "en") -> str | None:
     """Cloze runs of `code`/**bold**/==marked== that make the point (not "like `x`", not an
     emphasised "**not**" or "**对应的**")."""
@@ -298,7 +307,18 @@ def cloze_marked_spans(sentence: str, notes_language: str = "en") -> str | None:
             re.sub(r"[*=]", "", match.group(0)), notes_language
         ):
             continue  # emphasis on a word without content of its own
+        if _INTRODUCES_A_NAME.search(before):
+            continue  # "sia [`(x,y)`] quello per cui ...": a name given here, nothing to recall
         runs.append(match)
+    # "`P[0...n-1]` vettore dei padri inizializzato a `-1`": the identifier the line is about
+    # is its subject; the value given to it is the deletion (not two cards, one on the name).
+    if (
+        len(runs) == 2
+        and runs[0].start() == 0
+        and runs[0].group(0).startswith("`")
+        and _VALUE.fullmatch(runs[1].group(0))
+    ):
+        runs = runs[1:]
     if not runs:
         return None
     pieces, last = [], 0

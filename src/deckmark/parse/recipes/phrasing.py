@@ -16,8 +16,8 @@ _DIFFERENCE_RE = re.compile(
 )
 LIST_LABEL_RE = re.compile(r"^(.*\S)\s*:$")
 KEY_VALUE_RE = re.compile(
-    r"^(?:\*\*(?P<bold>[^*]+)\*\*(?:\s*(?::|->|→|—)|(?P<dash>\s+[-–]))"
-    r"|(?P<plain>[^:`*\[\]$\\]{1,40}?)\s*(?::|->|→|—))\s+(?P<value>\S.*)$"
+    r"^(?:\*\*(?P<bold>[^*]+)\*\*(?:\s*(?::|-->|->|=>|→|⟶|⇒|—)|(?P<dash>\s+[-–]))"
+    r"|(?P<plain>[^:`*\[\]$\\]{1,40}?)\s*(?::|-->|->|=>|→|⟶|⇒|—))\s+(?P<value>\S.*)$"
 )
 """``Key: value`` / ``**Key**: value``; a plain key holds no link, math or code."""
 _ARTICLES = {"a", "an", "the"}
@@ -745,7 +745,8 @@ def is_imperative(sentence: str) -> bool:
 _ADVICE = {
     "try", "remember", "note", "consider", "prefer", "choose", "refer", "see", "look", "think",
     "be", "do", "don't", "never", "always", "suppose", "assume", "imagine", "recall", "ensure",
-    "avoid", "keep", "make", "let", "let's",
+    "avoid", "keep", "make", "let", "let's", "indicate", "mention", "highlight", "emphasize",
+    "emphasise", "quantify", "tailor", "collate", "craft", "explain", "ask", "prepare",
 }  # fmt: skip
 _EXAMPLE_OPENER = re.compile(
     r"^(?:for (?:example|instance)|e\.g\.|i\.e\.|(?:another |an |one )?example"

@@ -60,7 +60,7 @@ def blocks(out: SectionCards, section_blocks: list[Block], state: TopicState) ->
 
 
 def in_example(out: SectionCards, example_blocks: list[Block], state: TopicState) -> None:
-    """The blocks of a worked example: its values make no card (see ``TopicState.example``)."""
+    """The blocks of a worked example: only marked spans make cards (``TopicState.example``)."""
     outer, state.example = state.example, True
     try:
         blocks(out, example_blocks, state)
