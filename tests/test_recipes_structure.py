@@ -153,3 +153,19 @@ def test_table_cell_that_is_only_a_note__makes_no_card() -> None:
     questions = [c.front for c in _cards(result, "Report sections")]
     assert questions == ["Report sections › Work history › Heading?"]
     assert any(m.startswith("cell is only a note") for m in _left_out(result, "Report sections"))
+
+
+def test_bare_this_over_a_list__asks_what_the_code_above_does() -> None:
+    result = _extract("structure.md")
+    (card,) = [c for c in _cards(result, "Cleanup command") if c.kind.value == "list"]
+    assert card.front == (
+        "What does this shell command do? (2)\n\n```bash\ndocker image prune --all --force\n```"
+    )
+    assert "Skips the confirmation prompt." in card.back
+
+
+def test_formula_as_list_label__no_list_card() -> None:
+    result = _extract("structure.md")
+    assert not any(c.kind.value == "list" for c in _cards(result, "Product automaton"))
+    left = _left_out(result, "Product automaton")
+    assert any(m.startswith("list label names nothing to ask by (formula)") for m in left)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 
 from deckmark.model import CardKind, SourceLocation
-from deckmark.parse.outline import ListBlock
+from deckmark.parse.outline import CodeBlock, ListBlock
 from deckmark.parse.recipes import fact, walk
 from deckmark.parse.recipes import phrasing as ph
-from deckmark.parse.recipes.collector import SectionCards, TopicState, has_braces
+from deckmark.parse.recipes.code import code_nouns
+from deckmark.parse.recipes.collector import SectionCards, TopicState, fence, has_braces
 
 _LIST_INLINE_MAX = 5
 _ITEM_MAX_WORDS = 15
@@ -26,7 +27,9 @@ def list_card(
     block: ListBlock,
     state: TopicState,
     owner_noun: tuple[str, str] | None = None,
+    code: CodeBlock | None = None,
 ) -> None:
+    """``code``: the code block just above the label, which a bare "This:" describes."""
     items = [item for item in block.items if item.text]
     kvs = [ph.key_value(item.text) for item in items]
     all_kv = all(kvs) and len(items) > 1
@@ -40,7 +43,18 @@ def list_card(
         for item in block.items:
             walk.list_item(out, item, state)
         return
-    if owner_noun:
+    bare = label.strip().rstrip(":：").strip().lower()
+    if bare in _BARE_REFERENCES or _is_formula(label):
+        # "This:" over what a command does: the command above is what the items describe.
+        if code is None or not out.notes.english or bare not in _BARE_REFERENCES:
+            reason = "formula" if _is_formula(label) else "a bare pronoun"
+            out.leave_out(source, f"list label names nothing to ask by ({reason})", label)
+            for item in block.items:
+                walk.list_item(out, item, state)
+            return
+        noun = code_nouns(code)[0]
+        question = f"What does this {noun} do? ({count})\n\n{fence(code.code, code.lang)}"
+    elif owner_noun:
         owner, noun = owner_noun
         question = f"What are the {noun} of {owner}? ({count})"
     else:
@@ -102,3 +116,16 @@ def _counted(label: str) -> int | None:
     if not match or re.search(r"[A-Z][\w#+]*\s+$", label[: match.start()]):
         return None
     return int(match.group(1))
+
+
+_BARE_REFERENCES = {
+    "this", "it", "these", "that", "dies", "das", "questo", "questa", "esto", "esta", "ceci",
+    "cela", "这", "它", "这个",
+}  # fmt: skip
+"""A label that is only a pronoun ("This:") names nothing but what stands above it."""
+
+
+def _is_formula(label: str) -> bool:
+    """ "$\\text{let }M=(K, \\Sigma, ...)$, where:": a formula with at most a word around it."""
+    masked = ph.mask_math(label)
+    return masked != label and len(ph.words(re.sub(r"[\u2591]+", " ", masked))) <= 1

@@ -34,7 +34,9 @@ def blocks(out: SectionCards, section_blocks: list[Block], state: TopicState) ->
         elif isinstance(block, ListBlock):
             previous = section_blocks[index - 1] if index else None
             if isinstance(previous, Paragraph) and ph.is_list_label(previous.text):
-                lists.list_card(out, previous.text, previous.source, block, state)
+                before = section_blocks[index - 2] if index > 1 else None
+                shown = before if isinstance(before, CodeBlock) else None
+                lists.list_card(out, previous.text, previous.source, block, state, code=shown)
             elif isinstance(previous, Paragraph) and ph.leads_to_examples(previous.text):
                 for item in block.items:  # "..., such as" over a list: each item one example
                     out.leave_out(item.source, "example-specific (one of the examples)", item.text)
