@@ -177,3 +177,11 @@ def test_example_callout__only_marked_spans_make_cards() -> None:
     result = _extract("cloze-esempi.md")
     fronts = [c.front for c in _cards(result, "Grafi pesati")]
     assert len(fronts) == 1 and "{{c1::**BFS**}} sul grafo degli stati" in fronts[0], fronts
+
+
+def test_condition_that_is_one_formula__hidden__in_any_language() -> None:
+    result = _extract("cloze-espanol.md")
+    fronts = [c.front for c in _cards(result, "Series geométricas")]
+    assert fronts == [
+        "Si {{c1::$|r| < 1$}}, la serie converge al cociente entre su primer término y $1 - r$."
+    ], fronts  # the second condition goes on after its formula ("y el primer término ...")

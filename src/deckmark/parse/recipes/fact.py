@@ -149,6 +149,8 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     # article or a plural ("tra tutti i [cammini ...]") and hides the rest of the sentence.
     english = language.english_clauses(sentence, out.notes.language)
     if cloze is None:
+        cloze = cloze_condition(sentence)
+    if cloze is None:
         clause = ph.split_clause(sentence) if english and not has_braces(sentence) else None
         reason = "no clear deletion" if clause is None else vague_deletion(clause)
         if clause is not None and reason and (head := ph.object_head(clause.tail)):
@@ -205,6 +207,26 @@ def advice_after_lead(sentence: str) -> bool:
     if command and not ph.is_function_word(command.group("verb")):
         return ph.is_imperative(ph.capitalise(command.group("verb"))) or not sentence[:1].islower()
     return bool(re.search(r"\bshould\b", sentence, re.IGNORECASE))
+
+
+_CONDITION = re.compile(
+    r"^(?P<if>(?:if|si|se|wenn|falls|als|如果|若)\s*)(?P<formula>\$[^$]+\$|\\\(.+?\\\))"
+    r"(?P<rest>\s*[,，]\s*\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def cloze_condition(sentence: str) -> str | None:
+    """ "Si {{c1::$a = -1$}}, entonces $x_n$ oscila ...": a condition that is one formula, in
+    any language, is what the consequence after it asks for (three words of it at least)."""
+    match = _CONDITION.match(sentence)
+    if match is None or has_braces(sentence):
+        return None
+    if re.match(r"[\s,，]*(?:and|or|e|o|y|u|und|oder|et|ou|en|of)\s", match.group("rest"), re.I):
+        return None  # "If $X = A$, and ...": the condition goes on
+    if len(ph.words(ph.mask_math(match.group("rest")).replace("\u2591", ""))) < 3:
+        return None
+    return f"{match.group('if')}{{{{c1::{match.group('formula')}}}}}{match.group('rest')}"
 
 
 def cloze_last_clause(sentence: str) -> str | None:
