@@ -142,10 +142,13 @@ def test_shell_result__front_shows_the_lines_that_set_its_variables() -> None:
 
 def test_comment_that_points_elsewhere__teaches_nothing() -> None:
     result = _extract("structure.md")
-    assert not any("echo $name" in c.front for c in _cards(result, "Shell variables"))
-    assert any(
-        m.startswith("comment points elsewhere") for m in _left_out(result, "Shell variables")
-    )
+    line_cards = [c.front for c in _cards(result, "Shell variables") if "each line" not in c.front]
+    assert not any("echo $name" in f or "Bye" in f for f in line_cards)
+    left = _left_out(result, "Shell variables")
+    assert sum(m.startswith("comment points elsewhere") for m in left) == 2
+    # A one-word comment asks what the line does, not "Which shell command appends?".
+    assert "In the shell, what does `list+=(d)` do?" in line_cards
+    assert not any(f.startswith("Which shell command append") for f in line_cards)
 
 
 def test_table_cell_that_is_only_a_note__makes_no_card() -> None:

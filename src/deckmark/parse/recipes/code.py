@@ -130,9 +130,11 @@ def _teaches_nothing(fact: comments.CommentedCode) -> str | None:
         return "comment judges the code instead of explaining it"
     if re.search(r"\bwhere relevant\b|\bTODO\b|\bFIXME\b|\.\.\.|…", fact.comment):
         return "comment is a placeholder"
-    # "# see below": the explanation is elsewhere (siehe unten, vedi sotto, voir ci-dessous, 见下).
+    # "# see below", "# Same as above (alternate syntax)": the explanation is elsewhere
+    # (siehe unten, vedi sotto, voir ci-dessous, 见下).
     if re.fullmatch(
-        r"\W*(?:see (?:below|above)|siehe (?:unten|oben)|vedi (?:sotto|sopra)|ver (?:abajo|arriba)|"
+        r"\W*(?:(?:see|same as) (?:below|above)(?: \(.*\))?|siehe (?:unten|oben)|"
+        r"vedi (?:sotto|sopra)|ver (?:abajo|arriba)|"
         r"voir (?:ci-dessous|ci-dessus)|见下文?|见上文?)\W*",
         fact.comment,
         re.IGNORECASE,
@@ -192,6 +194,8 @@ def _line_cards(
     keep = plural or first != ph.base_form(first)
     verb_form = first if keep else ph.third_person(first)
     tail = ph.strip_end_punctuation(" ".join(words[1:]))
+    if not tail:
+        return  # "# Push": "Which shell command pushes?" does not say what; the card above asks.
     thing = noun + ("s" if plural else "")
     question = f"Which {thing} {verb_form} {tail}?".replace("  ", " ")
     out.add(CardKind.CODE, question, fence(answer_code, block.lang), line_source)
