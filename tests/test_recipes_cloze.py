@@ -185,3 +185,12 @@ def test_condition_that_is_one_formula__hidden__in_any_language() -> None:
     assert fronts == [
         "Si {{c1::$|r| < 1$}}, la serie converge al cociente entre su primer término y $1 - r$."
     ], fronts  # the second condition goes on after its formula ("y el primer término ...")
+
+
+def test_recommendation_with_a_marked_span__no_card__a_gerund_subject_is_no_order() -> None:
+    result = _extract("cloze-mixed.md")
+    fronts = [c.front for c in _cards(result, "Letters")]
+    assert fronts == ["Removing the {{c1::`--force`}} flag keeps the remote history safe."], fronts
+    reasons = _left_out(result, "Letters")
+    assert any(r.startswith("no clear deletion (advice): A thank-you note") for r in reasons)
+    assert any(r.startswith("placeholder text: Data Engineer with X years") for r in reasons)

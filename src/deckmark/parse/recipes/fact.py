@@ -93,7 +93,7 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     if ph.is_question_text(sentence):
         out.leave_out(source, "a question, not a statement", sentence)
         return
-    if re.search(r"\b(?:TODO|FIXME|TBD)\b", sentence):
+    if re.search(r"\b(?:TODO|FIXME|TBD)\b", sentence) or _TEMPLATE_SLOT.search(sentence):
         out.leave_out(source, "placeholder text", sentence)
         return
     if re.search(r"</?[A-Za-z][^>]*>", sentence):
@@ -137,12 +137,16 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
         out.leave_out(source, "example-specific (a step or value of a worked example)", sentence)
         return
     to_reader = out.notes.english and language.to_the_reader(sentence, "en")
-    advice = not re.match(r"(?:note|notice|remember|recall)\s+that\b", sentence, re.I) and (
-        ph.is_imperative(sentence) or (out.notes.english and advice_after_lead(sentence))
-    )  # "Note that ..." states a fact
-    # "Ensure your font size ... a minimum size of **10 pt**": an order to the reader, even
-    # with a marked span; an order alone keeps its marked span ("Use `docker ps` to ...").
-    if advice and (cloze is None or to_reader):
+    states = re.match(r"(?:note|notice|remember|recall)\s+that\b", sentence, re.I)
+    order = not states and ph.is_imperative(sentence)  # "Note that ..." states a fact
+    recommends = not states and out.notes.english and advice_after_lead(sentence)
+    # "Ensure your font size ... a minimum size of **10 pt**", "The letter should **highlight
+    # ...**": advice, even on an emphasised span. An instruction that names code ("Use
+    # `docker ps` to ...", "add the parent directory to the `watch` folders") teaches the tool.
+    emphasis_only = cloze is not None and not re.search(r"\{\{c\d+::`", cloze)
+    if (recommends and (cloze is None or emphasis_only)) or (
+        order and (cloze is None or to_reader)
+    ):
         out.leave_out(source, "no clear deletion (advice)", sentence)
         return
     # The cut at the main verb knows English grammar only: in another language it falls on an
@@ -176,6 +180,13 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     out.add(state.kind, cloze, "", source, prompt=context)
 
 
+_TEMPLATE_SLOT = re.compile(
+    r"(?<![\w$\\`])X{1,3}(?:\s+(?:years?|months?|weeks?|days?|hours?|people|users|members"
+    r"|engineers|projects|times)\b|%)"
+)
+"""A slot of a template to fill in ("Software Engineer with X years of experience", "X%")."""
+
+
 _LEAD = re.compile(
     r"^(?:(?:in|on|for|when|if|where|with|without|to|after|before|once|unless)\s[^,]{1,80},"
     r"|[^-–,]{2,40}\s[-–]\s(?:if [^,]{1,40},)?)\s*(?P<word>[a-z]+)\b",
@@ -204,7 +215,9 @@ def advice_after_lead(sentence: str) -> bool:
     if led and ph.is_imperative(ph.capitalise(led.group(1))):
         return True  # "Only include ..."
     command = _COMMAND.match(sentence)
-    if command and not ph.is_function_word(command.group("verb")):
+    verb = command.group("verb").lower() if command else ""
+    # "Omitting the `:` removes ...", "Introduced the ...": a gerund or participle, no order.
+    if command and not ph.is_function_word(verb) and not verb.endswith(("ing", "ed")):
         return ph.is_imperative(ph.capitalise(command.group("verb"))) or not sentence[:1].islower()
     return bool(re.search(r"\bshould\b", sentence, re.IGNORECASE))
 
@@ -358,7 +371,8 @@ MAX_DELETION_WORDS = 8
 
 _COMMON_WORDS = (
     r"(?:(?:very|more|most|really|quite|so|especially|particularly|extremely|highly)\s+)?(?:important|key|essential|crucial|necessary|"
-    r"recommended|possible|impossible|easy|easier|hard|harder|best|good|better|useful|helpful|"
+    r"recommended|possible|impossible|easy|easier|easiest|hard|harder|hardest|simplest|best|"
+    r"good|better|useful|helpful|"
     r"common|rare|simple|difficult|critical|vital|needed|required|optional|preferred|"
     r"excellent|great|perfect|ideal|nice|powerful|popular|handy|convenient|valuable)"
 )
