@@ -17,6 +17,7 @@ from pypdf.generic import DictionaryObject
 
 from deckmark.exporters import DEFAULT_FORMATS, FORMATS, ExportOptions, exporter, typst_jobs
 from deckmark.exporters import pdf as pdf_exporter
+from deckmark.exporters.chunking import ChunkSizes
 from deckmark.exporters.pdf import (
     LAYOUTS,
     PdfError,
@@ -403,7 +404,7 @@ def test_cards_pdf__chunks_of_one_sheet__same_pages_as_one_document(
     )
     options = ExportOptions(duplex=duplex)
     whole = export_cards_pdf(deck, tmp_path / "whole", options)
-    monkeypatch.setattr(pdf_exporter, "SHEETS_PER_CHUNK", 1)
+    monkeypatch.setattr(pdf_exporter, "CARD_CHUNKS", ChunkSizes(minimum=8, maximum=8, spread=1))
     chunked = export_cards_pdf(deck, tmp_path / "chunked", options)
     assert chunked.warnings == whole.warnings
     for one, joined in zip(whole.paths, chunked.paths, strict=True):

@@ -17,9 +17,9 @@ from deckmark.cache import CACHE_DIR, BuildCache
 from deckmark.exporters import ExportOptions
 from deckmark.exporters import pdf as pdf_exporter
 from deckmark.exporters.chunking import ChunkSizes, chunk_ranges
-from deckmark.exporters.pdf import export_sheet_pdf
+from deckmark.exporters.pdf import export_cards_pdf, export_sheet_pdf
 from deckmark.model import Deck, Section, SourceLocation
-from tests.test_pdf import make_card, make_deck, page_texts
+from tests.test_pdf import make_card, make_deck, page_texts, slot_of
 
 SMALL_SHEET = ChunkSizes(minimum=2500, maximum=5000, spread=4)
 ONE_SHEET = ChunkSizes(minimum=10**9, maximum=10**9, spread=1)
@@ -46,15 +46,26 @@ def sectioned_deck(sections: int, per_section: int, *, edited: int | None = None
 
 
 def count_layouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many Typst chunk jobs each call of the chunk runner was given."""
+    """How many chunks each PDF export had Typst lay out (the others came from the cache);
+    the layouts of the cards' numbers are not counted."""
     calls: list[int] = []
+    laid_out: Callable[..., Any] = pdf_exporter._laid_out
     run: Callable[..., Any] = pdf_exporter.in_children
 
-    def counting(jobs: list[Any], workers: int) -> Any:
-        calls.append(len(jobs))
-        return run(jobs, workers)
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        def count(jobs: list[Any], workers: int) -> Any:
+            calls.append(len(jobs))
+            return run(jobs, workers)
 
-    monkeypatch.setattr(pdf_exporter, "in_children", counting)
+        if '"mode": "numbers"' in args[2][0]:
+            return laid_out(*args, **kwargs)
+        monkeypatch.setattr(pdf_exporter, "in_children", count)
+        try:
+            return laid_out(*args, **kwargs)
+        finally:
+            monkeypatch.setattr(pdf_exporter, "in_children", run)
+
+    monkeypatch.setattr(pdf_exporter, "_laid_out", counting)
     return calls
 
 
@@ -107,9 +118,17 @@ def test_chunk_ranges__one_item_edited__other_chunks_unchanged(edit: str) -> Non
 
 def test_chunk_ranges__heavy_items__cut_at_the_maximum() -> None:
     ranges = chunk_ranges([(f"k{n}", 10) for n in range(100)], ChunkSizes(
-        minimum=10**6, maximum=95, spread=10**6
+        minimum=20, maximum=95, spread=10**6
     ))  # fmt: skip
     assert [len(r) for r in ranges] == [10] * 10
+
+
+def test_chunk_ranges__end_of_the_deck__no_chunk_under_the_minimum() -> None:
+    sizes = ChunkSizes(minimum=100, maximum=10**6, spread=1)  # every key may end a chunk
+    assert [len(r) for r in chunk_ranges([(f"k{n}", 10) for n in range(55)], sizes)] == [
+        10, 10, 10, 10, 15
+    ]  # fmt: skip
+    assert [len(r) for r in chunk_ranges([(f"k{n}", 10) for n in range(15)], sizes)] == [15]
 
 
 def test_sheet_pdf__chunked__reads_as_one_document(
@@ -197,3 +216,86 @@ def test_sheet_pdf__damaged_cache_entries__ignored(
     [path] = export_sheet_pdf(deck, out, ExportOptions(), cache=BuildCache(out)).paths
     assert jobs[1] == jobs[0]
     assert page_texts(path) == fresh
+
+
+SMALL_CARDS = ChunkSizes(minimum=12, maximum=24, spread=3)
+
+
+def numbered(count: int, *, edited: int | None = None) -> Deck:
+    return make_deck(
+        *(
+            make_card(n, back=f"Answer A{n:02d} changed." if n == edited else f"Answer A{n:02d}.")
+            for n in range(1, count + 1)
+        )
+    )
+
+
+def test_cards_pdf__chunked__each_back_behind_its_front_numbers_through_the_deck(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf_exporter, "CARD_CHUNKS", SMALL_CARDS)
+    jobs = count_layouts(monkeypatch)
+    layout = pdf_exporter.LAYOUTS["a4"]
+    [path] = export_cards_pdf(numbered(70), tmp_path, ExportOptions()).paths
+    chunks = jobs[-1]
+    assert chunks >= 3
+    pages = words(path)
+    sheets = len(pages) // 2
+    assert len(pages) % 2 == 0 and 9 <= sheets <= 9 + chunks - 1  # a chunk starts a sheet
+    texts = page_texts(path)
+    for n in range(1, 71):
+        [front] = [p for p in range(0, len(texts), 2) if f"Q{n:02d}?" in texts[p]]
+        assert f"A{n:02d}." in texts[front + 1]
+        r, c = slot_of(path, front, f"Q{n:02d}?", layout)
+        assert slot_of(path, front + 1, f"A{n:02d}.", layout) == (r, layout.cols - 1 - c)
+    # Numbered through the deck: "Docker · n" on each front, once, in order of the cards.
+    numbers = [
+        int(w) for p in range(0, len(pages), 2) for prev, (w, _, _) in
+        zip(pages[p], pages[p][1:], strict=False) if prev[0] == "·" and w.isdigit()
+    ]  # fmt: skip
+    assert numbers == list(range(1, 71))
+
+
+def test_cards_pdf__cached_chunks__one_card_edited__only_its_chunk_laid_out_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf_exporter, "CARD_CHUNKS", SMALL_CARDS)
+    jobs = count_layouts(monkeypatch)
+    out = tmp_path / "out"
+
+    def cards_with_cache(deck: Deck) -> list[str]:
+        cache = BuildCache(out)
+        [path] = export_cards_pdf(deck, out, ExportOptions(), cache=cache).paths
+        cache.save()
+        return page_texts(path)
+
+    fresh = cards_with_cache(numbered(70))
+    chunks = jobs[-1]
+    assert cards_with_cache(numbered(70)) == fresh
+    assert jobs[-1] == 0
+    edited = cards_with_cache(numbered(70, edited=40))
+    assert 1 <= jobs[-1] <= 2 < chunks
+    assert "A40 changed" in "\n".join(edited)
+    [path] = export_cards_pdf(numbered(70, edited=40), tmp_path / "fresh", ExportOptions()).paths
+    assert page_texts(path) == edited
+
+
+def test_cache_prune__chunks_of_a_pdf_built__only_the_last_builds_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf_exporter, "SHEET_CHUNKS", SMALL_SHEET)
+    out = tmp_path / "out"
+    sheet_with_cache(sectioned_deck(sections=8, per_section=30), out)
+    first = set((out / CACHE_DIR).glob("typst-docker-sheet/*.pickle"))
+    other = out / CACHE_DIR / "typst-other-sheet" / "kept.pickle"  # a PDF this build skips
+    other.parent.mkdir()
+    other.write_bytes(b"")
+    cache = BuildCache(out)
+    export_sheet_pdf(sectioned_deck(sections=8, per_section=30, edited=100), out, ExportOptions(),
+                     cache=cache)  # fmt: skip
+    cache.save()
+    cache.prune()
+    kept = set((out / CACHE_DIR).glob("typst-docker-sheet/*.pickle"))
+    assert first - kept  # the chunk replaced by the edit is gone
+    assert first & kept  # the others were used again
+    assert other.exists()

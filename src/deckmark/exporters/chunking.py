@@ -22,17 +22,25 @@ class ChunkSizes:
     minimum: int
     """No cut before this much weight: each cut wastes the paper left on the chunk's last page."""
     maximum: int
-    """Always a cut once this much: bounds a Typst job's memory."""
+    """Always a cut once this much (unless less than ``minimum`` follows): bounds a Typst job's
+    memory to about ``maximum + minimum``."""
     spread: int
     """Past the minimum, one item in ``spread`` (by its key's hash) ends a chunk."""
 
 
 def chunk_ranges(items: Sequence[tuple[str, int]], sizes: ChunkSizes) -> list[range]:
-    """Consecutive ranges of ``items`` (``(key, weight)`` pairs) that cover them all in order."""
+    """Consecutive ranges of ``items`` (``(key, weight)`` pairs) that cover them all in order.
+
+    The last chunk holds at least ``minimum`` (or everything): a deck just over the minimum
+    stays one chunk, with no paper wasted; only the cuts near the end depend on where it ends."""
     ranges: list[range] = []
     start, total = 0, 0
+    rest = sum(weight for _, weight in items)  # what follows the current item
     for i, (key, weight) in enumerate(items):
         total += weight
+        rest -= weight
+        if rest < sizes.minimum:
+            continue  # no small chunk at the end: the rest joins this one
         if total >= sizes.maximum or (total >= sizes.minimum and _hits(key, sizes.spread)):
             ranges.append(range(start, i + 1))
             start, total = i + 1, 0

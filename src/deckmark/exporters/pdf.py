@@ -80,9 +80,13 @@ BACK_LINES = 10
 
 MAX_SPLIT_PASSES = 4
 
-SHEETS_PER_CHUNK = 64
-"""Sheets of cards laid out by one Typst process: bounds the memory a big deck needs (about
-120 MB a chunk)."""
+CARD_CHUNKS = ChunkSizes(minimum=448, maximum=768, spread=64)
+"""Chunks of the cards PDF, in printed cards: about 64 sheets and 130 MB of Typst a chunk.
+A chunk starts on a fresh sheet: about half a sheet of empty slots a chunk, under 1 %."""
+STAMP_PAGES = 512
+"""Pages of card numbers laid out by one Typst process (about 120 MB)."""
+FIT_BATCH = 256
+"""Cards measured by one Typst process (only cards whose text may not fit are measured)."""
 CARD_WORKERS = 2
 """Typst processes laying out card chunks at once (the machines have two cores or more)."""
 
@@ -179,8 +183,9 @@ def export_cards_pdf(
                 )
                 for p in printed
             ]
-        cards, problems, sizes = _fit_cards(root, printed, deck.name, layout, options.duplex)
-        pdf = _compile_cards(root, cards, deck.name, layout, options.duplex, sizes)
+        chunks = _Chunks(cache=cache, kind=f"typst-{deck.slug}-cards") if cache else None
+        cards, problems, sizes = _fit_cards(root, printed, deck.name, layout, chunks)
+        pdf = _compile_cards(root, cards, deck.name, layout, options.duplex, sizes, chunks)
     warnings = shown + _continuation_warnings(cards) + problems
     if options.duplex == "none":
         fronts = out_dir / f"{deck.slug}-cards-fronts.pdf"
@@ -297,7 +302,7 @@ def _laid_out(
     root: Path,
     template: str,
     chunks: Sequence[str],
-    selector: str,
+    selector: str | None,
     cache: _Chunks | None,
     workers: int,
 ) -> list[tuple[bytes, list[dict[str, Any]]]]:
@@ -310,12 +315,21 @@ def _laid_out(
         _cached_layout(cache, key) if cache is not None else None for key in keys
     ]
     missing = [i for i, result in enumerate(found) if result is None]
-    jobs = [(typst_pdf_and_query, (str(root), template, chunks[i], selector)) for i in missing]
+    jobs = [
+        (typst_pdf_and_query, (str(root), template, chunks[i], selector))
+        if selector is not None
+        else (_pdf_only, (str(root), template, chunks[i]))
+        for i in missing
+    ]
     for i, result in zip(missing, in_children(jobs, workers), strict=True):
         found[i] = result
         if cache is not None:
             cache.cache.put(cache.kind, keys[i], result)
     return [(pdf, json.loads(query)) for pdf, query in (r for r in found if r is not None)]
+
+
+def _pdf_only(root: str, template: str, data: str) -> tuple[bytes, str]:
+    return typst_pdf(root, template, data), "[]"
 
 
 def _cached_layout(cache: _Chunks, key: str) -> tuple[bytes, str] | None:
@@ -438,7 +452,7 @@ def sheet_sections(deck: Deck) -> list[tuple[tuple[str, ...], list[Card]]]:
 
 
 def _fit_cards(
-    root: Path, cards: list[PrintedCard], title: str, layout: SheetLayout, duplex: str
+    root: Path, cards: list[PrintedCard], title: str, layout: SheetLayout, cache: _Chunks | None
 ) -> tuple[list[PrintedCard], list[Diagnostic], dict[int, dict[str, float]]]:
     """Split cards that overflow at the floor size until every card fits (or cannot split).
 
@@ -452,7 +466,7 @@ def _fit_cards(
     overflows: dict[int, dict[str, Overflow]] = {}
     sizes: dict[int, dict[str, float]] = {}
     for attempt in range(MAX_SPLIT_PASSES + 1):
-        overflows, found = _fits(root, [cards[i] for i in pending], title, layout, duplex, pending)
+        overflows, found = _fits(root, [cards[i] for i in pending], title, layout, pending, cache)
         for i, measured in found.items():
             sizes.setdefault(i, {}).update(measured)
         if not overflows or attempt == MAX_SPLIT_PASSES:
@@ -498,23 +512,61 @@ def _fits(
     cards: list[PrintedCard],
     title: str,
     layout: SheetLayout,
-    duplex: str,
     indices: list[int],
+    cache: _Chunks | None,
 ) -> tuple[dict[int, dict[str, Overflow]], dict[int, dict[str, float]]]:
     """What Typst measured on ``cards``, keyed by ``indices`` (their places in the deck): the
-    sides that overflow at the floor size, and the size each measured side is laid out at."""
-    if not cards:
-        return {}, {}
-    found = _query(root, "cards.typ", _cards_data(cards, title, layout, duplex), "<fit>")
+    sides that overflow at the floor size, and the size each measured side is laid out at.
+
+    A card's fit depends on its own text alone: each is cached under the data of a document of
+    that card only, and the others are measured ``FIT_BATCH`` cards a Typst process."""
+    from deckmark.cache import cache_key
+
+    keys = [
+        cache_key("fit", _json(_cards_data([card], title, layout, "long")), fonts_key())
+        for card in cards
+    ]
+    measured: list[list[dict[str, Any]] | None] = [
+        _cached_fit(cache, key) if cache is not None else None for key in keys
+    ]
+    missing = [i for i, found in enumerate(measured) if found is None]
+    batches = [missing[n : n + FIT_BATCH] for n in range(0, len(missing), FIT_BATCH)]
+    jobs = [
+        (
+            typst_query,
+            (
+                str(root),
+                "cards.typ",
+                _json(_cards_data([cards[i] for i in batch], title, layout, "long")),
+                "<fit>",
+            ),
+        )
+        for batch in batches
+    ]
+    for batch, found in zip(batches, in_children(jobs, CARD_WORKERS), strict=True):
+        for i in batch:
+            measured[i] = []
+        for o in json.loads(found):
+            measured[batch[o["card"]]].append({**o, "card": 0})
+        for i in batch:
+            if cache is not None:
+                cache.cache.put(cache.kind, keys[i], measured[i])
     overflows: dict[int, dict[str, Overflow]] = {}
     sizes: dict[int, dict[str, float]] = {}
-    for o in found:
-        index = indices[o["card"]]
-        sizes.setdefault(index, {})[o["side"]] = o["size"]
-        if o["heights"] is not None:
-            overflow = Overflow(heights=tuple(o["heights"]), available=o["available"])
-            overflows.setdefault(index, {})[o["side"]] = overflow
+    for index, found_for_card in zip(indices, measured, strict=True):
+        for o in found_for_card or ():
+            sizes.setdefault(index, {})[o["side"]] = o["size"]
+            if o["heights"] is not None:
+                overflow = Overflow(heights=tuple(o["heights"]), available=o["available"])
+                overflows.setdefault(index, {})[o["side"]] = overflow
     return overflows, sizes
+
+
+def _cached_fit(cache: _Chunks, key: str) -> list[dict[str, Any]] | None:
+    value = cache.cache.get(cache.kind, key)
+    if isinstance(value, list) and all(isinstance(o, dict) for o in value):
+        return value
+    return None
 
 
 def _measured_sides(card: PrintedCard) -> tuple[bool, bool]:
@@ -574,32 +626,12 @@ def _cards_data(
     layout: SheetLayout,
     duplex: str,
     sizes: dict[int, dict[str, float]] | None = None,
-    first: int = 0,
 ) -> dict[str, Any]:
-    """The cards template's data; ``sizes``: text sizes already found (by card and side);
-    ``first``: how many cards come before these (cards are numbered through the deck)."""
+    """The cards template's data; ``sizes``: text sizes already found (by card and side)."""
     sizes = sizes or {}
     return {
-        "title": title,
-        "first": first,
-        "note": NOTES[duplex],
-        "geometry": {
-            "page_w": layout.page_w,
-            "page_h": layout.page_h,
-            "card_w": layout.card_w,
-            "card_h": layout.card_h,
-            "gutter": layout.gutter,
-            "inset": layout.inset,
-            "rows": layout.rows,
-            "cols": layout.cols,
-        },
-        "sizes": {"front": FRONT_SIZE, "back": BACK_SIZE, "floor": FLOOR_SIZE},
-        "pages": [
-            {"side": side, "slots": [{"r": s.r, "c": s.c, "card": s.card} for s in slots]}
-            for side, slots in card_pages(
-                len(cards), layout, "long" if duplex == "none" else duplex
-            )
-        ],
+        **_cards_page(title, layout, duplex, "cards"),
+        "pages": _pages_json(card_pages(len(cards), layout, _flip(duplex))),
         "cards": [
             {
                 **card.as_json(),
@@ -613,6 +645,36 @@ def _cards_data(
     }
 
 
+def _cards_page(title: str, layout: SheetLayout, duplex: str, mode: str) -> dict[str, Any]:
+    return {
+        "mode": mode,
+        "title": title,
+        "note": NOTES[duplex],
+        "geometry": {
+            "page_w": layout.page_w,
+            "page_h": layout.page_h,
+            "card_w": layout.card_w,
+            "card_h": layout.card_h,
+            "gutter": layout.gutter,
+            "inset": layout.inset,
+            "rows": layout.rows,
+            "cols": layout.cols,
+        },
+        "sizes": {"front": FRONT_SIZE, "back": BACK_SIZE, "floor": FLOOR_SIZE},
+    }
+
+
+def _pages_json(pages: Sequence[tuple[str, Sequence[Slot]]]) -> list[Any]:
+    return [
+        {"side": side, "slots": [{"r": s.r, "c": s.c, "card": s.card} for s in slots]}
+        for side, slots in pages
+    ]
+
+
+def _flip(duplex: str) -> str:
+    return "long" if duplex == "none" else duplex  # manual duplex: backs laid out for long edge
+
+
 def _compile_cards(
     root: Path,
     cards: list[PrintedCard],
@@ -620,39 +682,56 @@ def _compile_cards(
     layout: SheetLayout,
     duplex: str,
     sizes: dict[int, dict[str, float]],
+    cache: _Chunks | None,
 ) -> bytes:
-    """The cards PDF, laid out ``SHEETS_PER_CHUNK`` whole sheets at a time, pages joined.
+    """The cards PDF, laid out in chunks of whole sheets, pages joined.
 
     A chunk of whole sheets is laid out exactly as in one document (a sheet depends on its own
-    cards alone), and each chunk runs in its own process, so memory is bounded by the chunk.
+    cards alone) and runs in its own process, so memory is bounded by the chunk. Chunks are cut
+    by the cards' keys (deckmark.exporters.chunking), each starting on a fresh sheet, so one
+    edited file changes only its own chunks; the cards' numbers, which count through the deck,
+    are laid out in a stamp document and drawn over the joined pages.
     """
-    step = SHEETS_PER_CHUNK * layout.per_sheet
-    jobs = [
-        (
-            typst_pdf,
-            (
-                str(root),
-                "cards.typ",
-                _json(
-                    _cards_data(
-                        cards[first : first + step],
-                        title,
-                        layout,
-                        duplex,
-                        {i - first: s for i, s in sizes.items() if first <= i < first + step},
-                        first,
-                    )
-                ),
-            ),
+    ranges = chunk_ranges([(_card_key(card), 1) for card in cards], CARD_CHUNKS)
+    chunks = [
+        _json(
+            _cards_data(
+                cards[r.start : r.stop],
+                title,
+                layout,
+                duplex,
+                {i - r.start: sizes[i] for i in r if i in sizes},
+            )
         )
-        for first in range(0, max(len(cards), 1), step)
+        for r in ranges
     ]
-    chunks = in_children(jobs, CARD_WORKERS)
-    if len(chunks) == 1:
-        return chunks[0]
-    pages = [2 * math.ceil(min(step, len(cards) - first) / layout.per_sheet) for first in
-             range(0, len(cards), step)]  # fmt: skip
-    return in_child(assembled, list(zip(chunks, pages, strict=True)), None, None)
+    laid_out = _laid_out(root, "cards.typ", chunks, None, cache, CARD_WORKERS)
+    pages = [card_pages(len(r), layout, _flip(duplex)) for r in ranges]
+    numbered = [
+        {
+            "side": side,
+            "slots": [
+                {"r": s.r, "c": s.c, "card": r.start + s.card}
+                | {"part": cards[r.start + s.card].part, "parts": cards[r.start + s.card].parts}
+                for s in slots
+            ],
+        }
+        for r, chunk_pages in zip(ranges, pages, strict=True)
+        for side, slots in chunk_pages
+    ]
+    numbers = _cards_page(title, layout, duplex, "numbers")
+    pieces = [_json({**numbers, "pages": piece}) for piece in _pieces(numbered, STAMP_PAGES)]
+    stamps = [pdf for pdf, _ in _laid_out(root, "cards.typ", pieces, None, cache, CARD_WORKERS)]
+    whole = [(pdf, len(chunk_pages)) for (pdf, _), chunk_pages in zip(laid_out, pages, strict=True)]
+    return in_child(assembled, whole, stamps, None)
+
+
+def _pieces(pages: list[Any], size: int) -> list[list[Any]]:
+    return [pages[n : n + size] for n in range(0, max(len(pages), 1), size)]
+
+
+def _card_key(card: PrintedCard) -> str:
+    return f"{card.card.key}/{card.variant}/{card.part}"
 
 
 def _query(root: Path, template: str, data: dict[str, Any], selector: str) -> list[dict[str, Any]]:

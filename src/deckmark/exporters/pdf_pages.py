@@ -50,15 +50,15 @@ def stamped(
     columns: ColumnFlow | None,
 ) -> bytes:
     """:func:`assembled`, with the stamp laid out by Typst from ``template`` and ``stamp_data``."""
-    return assembled(pdfs, typst_pdf(root, template, stamp_data), columns)
+    return assembled(pdfs, [typst_pdf(root, template, stamp_data)], columns)
 
 
 def assembled(
-    pdfs: Sequence[tuple[bytes, int]], stamp: bytes | None, columns: ColumnFlow | None
+    pdfs: Sequence[tuple[bytes, int]], stamps: Sequence[bytes], columns: ColumnFlow | None
 ) -> bytes:
     """The leading pages of ``pdfs`` (``(pdf, how many pages)``) in order, then ``columns``
-    placed, then ``stamp`` page k drawn over output page k. The first PDF's catalog and
-    metadata are kept."""
+    placed, then page k of the ``stamps`` (one after the other) drawn over output page k. The
+    first PDF's catalog and metadata are kept."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject
 
@@ -73,12 +73,11 @@ def assembled(
     save = _stream(writer, b"q\n")  # one object, shared by every page
     if columns is not None:
         _place_columns(writer, columns, save)
-    if stamp is not None:
-        stamps = PdfReader(io.BytesIO(stamp)).pages
-        if len(stamps) != len(writer.pages):
-            raise ValueError(f"{len(stamps)} stamp pages for {len(writer.pages)} pages")
-        for page, over in zip(writer.pages, stamps, strict=True):
-            _draw_over(writer, page, _form(writer, over), 0.0, save)
+    overs = [page for stamp in stamps for page in PdfReader(io.BytesIO(stamp)).pages]
+    if stamps and len(overs) != len(writer.pages):
+        raise ValueError(f"{len(overs)} stamp pages for {len(writer.pages)} pages")
+    for page, over in zip(writer.pages, overs, strict=False):
+        _draw_over(writer, page, _form(writer, over), 0.0, save)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
