@@ -172,3 +172,11 @@ def test_formula_as_list_label__no_list_card() -> None:
     assert not any(c.kind.value == "list" for c in _cards(result, "Product automaton"))
     left = _left_out(result, "Product automaton")
     assert any(m.startswith("list label names nothing to ask by (formula)") for m in left)
+
+
+def test_lone_generic_column__question_is_the_row_label() -> None:
+    fronts = [c.front for c in _cards(_extract("structure.md"), "Git verbs")]
+    assert "Git verbs › `git stash`?" in fronts
+    # With several columns the column name says which cell is asked.
+    assert "Git verbs › `git add` › Description?" in fronts
+    assert "Git verbs › `git add` › Undo with?" in fronts

@@ -14,6 +14,14 @@ from deckmark.parse.outline import Table
 from deckmark.parse.recipes import phrasing as ph
 from deckmark.parse.recipes.collector import SectionCards, TopicState
 
+_GENERIC_HEADER = re.compile(
+    r"(?:(?:heading |short )?(?:name|description|meaning|notes?|comments?|details|explanation|"
+    r"info|information|value|title|purpose|what it does)|beschreibung|bedeutung|erklärung|"
+    r"descrizione|significato|descripción|significado|description|signification|"
+    r"说明|描述|含义|备注)",
+    re.IGNORECASE,
+)
+"""Column names that only say "the text about the row" (in the languages the recipes know)."""
 _LINK_ONLY = re.compile(r"^!?\[[^\]]*\]\([^)]*\)$|^<a\b.*</a>$")
 _SEPARATOR = re.compile(r"^[-=:_*~\s]*$")
 
@@ -65,7 +73,14 @@ def table_cards(out: SectionCards, table: Table, state: TopicState) -> None:
             if opposite_columns(table.header[0], header):
                 out.leave_out(table.source, "the opposite of the row's own label", cell)
                 continue
-            question = f"{state.subject.name} › {row[0]} › {header}?".replace("›  ›", "›")
+            # A lone column named "Description" or "Heading Name" says nothing the row label
+            # does not: "Conditions › `[[ -z STRING ]]`?" as for a ``Key: value`` line.
+            named = len(table.header) > 2 or not _GENERIC_HEADER.fullmatch(header.strip())
+            question = (
+                f"{state.subject.name} › {row[0]} › {header}?"
+                if named
+                else f"{state.subject.name} › {row[0]}?"
+            ).replace("›  ›", "›")
             if answer_in_question(question, cell):
                 out.leave_out(table.source, "answer printed in the question", question)
                 continue
