@@ -194,3 +194,4 @@ def test_recommendation_with_a_marked_span__no_card__a_gerund_subject_is_no_orde
     reasons = _left_out(result, "Letters")
     assert any(r.startswith("no clear deletion (advice): A thank-you note") for r in reasons)
     assert any(r.startswith("placeholder text: Data Engineer with X years") for r in reasons)
+    assert any(r.startswith("an advertisement, not a fact: The course publisher") for r in reasons)

@@ -96,6 +96,9 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     if re.search(r"\b(?:TODO|FIXME|TBD)\b", sentence) or _TEMPLATE_SLOT.search(sentence):
         out.leave_out(source, "placeholder text", sentence)
         return
+    if _ADVERTISEMENT.search(sentence):
+        out.leave_out(source, "an advertisement, not a fact", sentence)
+        return
     if re.search(r"</?[A-Za-z][^>]*>", sentence):
         out.leave_out(source, "HTML in the sentence", sentence)
         return
@@ -180,6 +183,10 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     out.add(state.kind, cloze, "", source, prompt=context)
 
 
+_ADVERTISEMENT = re.compile(
+    r"\b\d+\s?%\s+off\b|\b(?:discount|coupon|promo code|sponsored|affiliate link)s?\b", re.I
+)
+"""An offer in the notes ("... templates at 70% off", "use coupon X"): an ad, not a fact."""
 _TEMPLATE_SLOT = re.compile(
     r"(?<![\w$\\`])X{1,3}(?:\s+(?:years?|months?|weeks?|days?|hours?|people|users|members"
     r"|engineers|projects|times)\b|%)"
