@@ -12,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 import deckmark.parse.outline
+import deckmark.render.html
 from deckmark.build import build
 from deckmark.cache import CACHE_DIR
 from tests.conftest import import_apkg, read_notes
@@ -112,6 +113,34 @@ def test_rebuild__one_file_edited__only_it_parsed_and_outputs_equal_to_a_fresh_b
     fresh = build([deck], tmp_path / "fresh", FORMATS, now=T2, use_cache=False)
     assert cached.decks == fresh.decks
     assert_same_outputs(out, tmp_path / "fresh", "deck", tmp_path)
+
+
+def test_rebuild__one_file_edited__only_its_new_fields_rendered_and_apkg_as_fresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deck = make_deck(tmp_path / "deck", ["cache", "queue", "ledger"])
+    out = tmp_path / "out"
+    build([deck], out, ["apkg"], now=T1)
+    (deck / "ledger.md").write_text(
+        notes_file("ledger", "\n- A **ledger** is compacted every `24h`.")
+    )
+    monkeypatch.setattr(deckmark.render.html, "_RENDERED", {})  # a new process: only the cache
+    rendered: list[str] = []
+    real: Callable[..., str] = deckmark.render.html._render
+
+    def counting(markdown_text: str, *args: Any) -> str:
+        rendered.append(markdown_text)
+        return real(markdown_text, *args)
+
+    monkeypatch.setattr(deckmark.render.html, "_render", counting)
+    build([deck], out, ["apkg"], now=T2)
+    assert rendered
+    assert all("compacted" in text for text in rendered), rendered
+    monkeypatch.undo()
+    build([deck], tmp_path / "fresh", ["apkg"], now=T2, use_cache=False)
+    assert note_dump(out / "deck.apkg", tmp_path / "a.anki2") == note_dump(
+        tmp_path / "fresh" / "deck.apkg", tmp_path / "b.anki2"
+    )
 
 
 def test_rebuild__output_edited_or_deleted__built_again(tmp_path: Path) -> None:

@@ -345,6 +345,8 @@ def _load_deck(
         cards = [*written.notes_cards, *hand_written]
         sections = list(written.sections)
         warnings = [w for w in warnings if w not in written.resolved_warnings]
+    if cache is not None:
+        _reuse_renders(cache)
     cards, empty_problems, empty_warnings = _cards_that_show_something(cards)
     problems.extend(empty_problems)
     warnings.extend(empty_warnings)
@@ -393,6 +395,27 @@ def _notes_cards(
         result = extract()
         cache.put("notes", key, result)
     return result
+
+
+_RENDERS_KEY = ("renders",)
+"""One entry an output folder: the HTML of the last build's fields (Markdown → HTML)."""
+
+
+def _reuse_renders(cache: BuildCache) -> None:
+    """Start from the fields the last build rendered: after an edit, only new fields are."""
+    from deckmark.render.html import remember_field_renders
+
+    renders = cache.get("renders", cache_key(*_RENDERS_KEY))
+    if isinstance(renders, dict):
+        remember_field_renders(renders)
+
+
+def _keep_renders(cache: BuildCache, decks: Sequence[Deck]) -> None:
+    """Store the renders of this build's fields for the next build (none of other fields)."""
+    from deckmark.render.html import field_renders
+
+    fields = {text for deck in decks for c in deck.cards for text in (c.front, c.back, c.prompt)}
+    cache.put("renders", cache_key(*_RENDERS_KEY), field_renders(fields))
 
 
 def _cards_that_show_something(
@@ -665,6 +688,8 @@ def build(
         if cache is not None:  # only now are the outputs what their keys say
             for key, export in written:
                 cache.record_export(key, export, out_dir)
+            if written or any(lock is not None for lock in lockfiles.values()):
+                _keep_renders(cache, decks)  # this build rendered fields
             cache.save()
             cache.prune()
     return BuildResult(

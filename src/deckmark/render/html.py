@@ -10,7 +10,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from functools import cache, lru_cache
 from typing import Any
 
@@ -229,14 +229,33 @@ def markdown_to_html(
     return _render_cached(markdown_text, literal_cloze_text)
 
 
-# Every field of a build must fit: the blank-side check renders each cloze front, and the
-# .apkg exporter renders it again after all the others. With 65,536 entries a deck of 20,000
-# sections (80,000 cloze fronts) evicted each front before the exporter came back to it.
-# About 400 bytes an entry: some 40 MB for 100,000 notes, held only as long as the process.
-@lru_cache(maxsize=1 << 20)
+_RENDERED: dict[tuple[str, bool], str] = {}
+"""(Markdown, literal cloze text) → HTML of every field rendered in this process: cards repeat
+fields (a code block on three cards), the blank-side check and the .apkg exporter render the
+same cloze fronts, and a rebuild starts from the last build's renders (build cache)."""
+_MAX_RENDERED = 1 << 20
+"""About 400 bytes an entry: some 40 MB for 100,000 notes. A deck of 20,000 sections (80,000
+cloze fronts) must fit whole: its exporter comes back to each front after all the others."""
+
+
 def _render_cached(markdown_text: str, literal_cloze_text: bool) -> str:
-    # Cards repeat fields (a code block on three cards, a shared answer): render each once.
-    return _render(markdown_text, literal_cloze_text, {})
+    key = (markdown_text, literal_cloze_text)
+    html = _RENDERED.get(key)
+    if html is None:
+        if len(_RENDERED) >= _MAX_RENDERED:
+            _RENDERED.clear()  # a long watch session: start again rather than grow
+        html = _RENDERED[key] = _render(markdown_text, literal_cloze_text, {})
+    return html
+
+
+def field_renders(fields: Set[str]) -> dict[tuple[str, bool], str]:
+    """The renders of these fields' Markdown made or known in this process (for the cache)."""
+    return {key: html for key, html in _RENDERED.items() if key[0] in fields}
+
+
+def remember_field_renders(renders: Mapping[tuple[str, bool], str]) -> None:
+    """Take renders an earlier build made (same deckmark: the build cache's keys say so)."""
+    _RENDERED.update(renders)
 
 
 def _render(markdown_text: str, literal_cloze_text: bool, media: Mapping[str, str]) -> str:
