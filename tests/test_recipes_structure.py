@@ -180,3 +180,21 @@ def test_lone_generic_column__question_is_the_row_label() -> None:
     # With several columns the column name says which cell is asked.
     assert "Git verbs › `git add` › Description?" in fronts
     assert "Git verbs › `git add` › Undo with?" in fronts
+
+
+def test_block_whose_comments_are_only_values__no_each_line_card() -> None:
+    result = _extract("structure.md")
+    assert _cards(result, "List sizes") == []
+    assert any(m.startswith("comment explains no code") for m in _left_out(result, "List sizes"))
+
+
+def test_comment_with_its_own_verb__no_reverse_card() -> None:
+    fronts = [c.front for c in _cards(_extract("structure.md"), "Printing")]
+    assert not any(f.startswith("Which shell command") for f in fronts)
+    assert any(f.startswith("In the shell, what does `printf") for f in fronts)
+
+
+def test_output_card_in_german_notes__no_english_template() -> None:
+    (card,) = _cards(_extract("structure-de.md"), "Ausgabe")
+    assert card.front == "Ausgabe\n\n```python\nwert = 21\n```\n\n`print(wert * 2)` → ?"
+    assert card.back == "42"

@@ -72,10 +72,6 @@ def code_cards(
         _restating_group(out, block, where, parents, group)
     for fact in teaching:
         line_source = SourceLocation(path=source.path, line=source.line + block.fenced + fact.line)
-        if not re.search(r"[^\W\d_]{2}", fact.comment):
-            # "print(root.value)  # 10": a value the block card shows, too small for a card.
-            out.leave_out(line_source, "comment explains no code", f"{fact.code}  # {fact.comment}")
-            continue
         if (
             example_program
             and block.lang in comments.PROGRAM_LANGS
@@ -99,18 +95,13 @@ def code_cards(
         line_source = SourceLocation(
             path=source.path, line=source.line + block.fenced + output.line
         )
-        given = (
-            f"Given this {code_nouns(previous)[0].split(' ')[0]}:\n\n"
-            f"{fence(previous.code, previous.lang)}\n\n"
-            if previous
-            else ""
-        )
-        out.add(
-            CardKind.CODE,
-            f"{given}What does `{output.command}` print?",
-            output.output,
-            line_source,
-        )
+        shown = f"{fence(previous.code, previous.lang)}\n\n" if previous else ""
+        if english:
+            given = f"Given this {code_nouns(previous)[0].split(' ')[0]}:\n\n" if previous else ""
+            question = f"{given}{shown}What does `{output.command}` print?"
+        else:  # the heading, the code and the command: no English template words
+            question = f"{subject.name}\n\n{shown}`{output.command}` → ?"
+        out.add(CardKind.CODE, question, output.output, line_source)
 
 
 def _teaches_nothing(fact: comments.CommentedCode) -> str | None:
@@ -120,10 +111,11 @@ def _teaches_nothing(fact: comments.CommentedCode) -> str | None:
     counts neither for a line card nor for the block card: a back that only adds such
     comments repeats its front.
     """
-    if not re.search(r"\w", fact.code) or not re.search(r"\w", fact.comment):
-        return "comment explains no code"
     if re.fullmatch(r"\(\d+\)!?|\[\d+\]", fact.comment):
         return "annotation marker, not an explanation"
+    if not re.search(r"\w", fact.code) or not re.search(r"[^\W\d_]{2}", fact.comment):
+        # "print(root.value)  # 10": the block card would only add values its front shows.
+        return "comment explains no code"
     # "pass", or "✅ RIGHT: ..." / "❌ WRONG" on a function: a verdict, not what the code does.
     verdict = re.match(r"^\W*(?:✅|❌|wrong\b|right\b|bad\b|good\b)", fact.comment, re.I)
     if fact.code.strip() in ("pass", "...", "…") or verdict:
@@ -194,6 +186,8 @@ def _line_cards(
     keep = plural or first != ph.base_form(first)
     verb_form = first if keep else ph.third_person(first)
     tail = ph.strip_end_punctuation(" ".join(words[1:]))
+    if any(w.lower() in ("is", "are", "was", "were") for w in words[1:]):
+        return  # "Format string is applied to ...": "Which ... formats string is applied ...?"
     if not tail:
         return  # "# Push": "Which shell command pushes?" does not say what; the card above asks.
     thing = noun + ("s" if plural else "")
