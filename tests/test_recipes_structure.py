@@ -198,3 +198,11 @@ def test_output_card_in_german_notes__no_english_template() -> None:
     (card,) = _cards(_extract("structure-de.md"), "Ausgabe")
     assert card.front == "Ausgabe\n\n```python\nwert = 21\n```\n\n`print(wert * 2)` → ?"
     assert card.back == "42"
+
+
+def test_yes_no_question_its_heading_answers__no_card() -> None:
+    result = _extract("structure.md")
+    assert _cards(result, "Collapsible panels") == []
+    assert any(m.startswith("a yes/no question") for m in _left_out(result, "Collapsible panels"))
+    # The heading does not say whether panels hold code: that card stays.
+    assert [c.front for c in _cards(result, "Panels")] == ["Can panels hold code?"]

@@ -44,5 +44,22 @@ def answer_markdown(blocks: tuple[Block, ...] | list[Block]) -> str:
     return "\n\n".join(text for text in map(block_markdown, blocks) if text)
 
 
+_YES_NO = re.compile(
+    r"^\W*(?:yes|no|ja|nein|sì|si|sí|oui|non|sim|não|是的?|不是|对|否)(?![\w'’])", re.IGNORECASE
+)
+
+
 def question_card(out: SectionCards, container: Container, question: str) -> None:
-    out.add(CardKind.FACT, question, answer_markdown(container.blocks), container.source)
+    answer = answer_markdown(container.blocks)
+    yes_no = _YES_NO.match(re.sub(r"^(?:>\s*)*(?:\[![^\]]*\][+-]?\s*)?", "", answer))
+    if yes_no and _words_of(question) <= _words_of(" ".join(out.section.path)):
+        # "Are callouts foldable?" -> "Yes!" under "Foldable callouts": the heading answers it.
+        out.leave_out(container.source, "a yes/no question its heading answers", question)
+        return
+    out.add(CardKind.FACT, question, answer, container.source)
+
+
+def _words_of(text: str) -> set[str]:
+    """The content words of ``text``, lower-cased, a plural "s" aside."""
+    words = (w.lower().removesuffix("s") for w in ph.words(text))
+    return {w for w in words if len(w) > 2 and not ph.is_function_word(w) and not ph.is_verb(w)}
