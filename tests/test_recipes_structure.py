@@ -206,3 +206,10 @@ def test_yes_no_question_its_heading_answers__no_card() -> None:
     assert any(m.startswith("a yes/no question") for m in _left_out(result, "Collapsible panels"))
     # The heading does not say whether panels hold code: that card stays.
     assert [c.front for c in _cards(result, "Panels")] == ["Can panels hold code?"]
+
+
+def test_list_label_cut_before_its_object__no_list_card() -> None:
+    result = _extract("structure.md")
+    assert not any(c.kind.value == "list" for c in _cards(result, "Review checklist"))
+    left = _left_out(result, "Review checklist")
+    assert any(m.startswith("list label is a sentence cut short") for m in left)

@@ -44,6 +44,7 @@ def list_card(
             walk.list_item(out, item, state)
         return
     bare = label.strip().rstrip(":：").strip().lower()
+
     if bare in _BARE_REFERENCES or _is_formula(label):
         # "This:" over what a command does: the command above is what the items describe.
         if code is None or not out.notes.english or bare not in _BARE_REFERENCES:
@@ -66,6 +67,14 @@ def list_card(
             english=out.notes.english,
             owner="".join(state.owners[-1:]),
         )
+
+    if " … (" in question and bare and bare.split()[-1].strip("*_,") in _CUT_WORDS:
+        # Shown as written, "List of top accomplishments, including … (2)" or "Make edits if
+        # … (3)" is a sentence cut before what it is about: the label asks nothing by itself.
+        out.leave_out(source, "list label is a sentence cut short", label)
+        for item in block.items:
+            walk.list_item(out, item, state)
+        return
 
     def marker(n: int) -> str:
         return f"{n}." if block.ordered else "-"
@@ -129,3 +138,13 @@ def _is_formula(label: str) -> bool:
     """ "$\\text{let }M=(K, \\Sigma, ...)$, where:": a formula with at most a word around it."""
     masked = ph.mask_math(label)
     return masked != label and len(ph.words(re.sub(r"[\u2591]+", " ", masked))) <= 1
+
+
+_CUT_WORDS = {
+    "including", "if", "when", "unless", "because", "whether", "of",
+    "for", "with", "without", "to", "from", "by", "in", "on", "at", "into", "and", "or", "but",
+    "like", "than", "e.g.", "i.e.", "such as",
+    "per", "di", "da", "con", "che", "se", "für", "mit", "von", "zu", "und", "oder", "wenn",
+    "para", "por", "que", "si", "pour", "avec", "et", "ou",
+}  # fmt: skip
+"""Words a list label cannot end on unless the sentence goes on in the items."""
