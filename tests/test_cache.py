@@ -199,7 +199,7 @@ def test_rebuild__image_replaced__deck_packages_the_new_image(tmp_path: Path) ->
     import zipfile
 
     deck = make_deck(tmp_path / "deck", ["cache"])
-    (deck / "cache.md").write_text(notes_file("cache", "\n- A **cache** diagram: ![d](d.png)"))
+    (deck / "cache.md").write_text(notes_file("cache", "\n- A **write-back** diagram: ![d](d.png)"))
     (deck / "d.png").write_bytes(b"\x89PNG first")
     out = tmp_path / "out"
     build([deck], out, ["apkg"], now=T1)

@@ -52,8 +52,15 @@ def test_obsidian_embed__transcluded_text__makes_no_repeat_card() -> None:
     deck = load_deck(source)
     asked = [(card.source, card.front) for card in deck.cards]
     assert len(asked) == len(set(asked))
-    # Ports.md embeds UDP#Use cases: its content shows there, its cards stay UDP's.
+    # Ports.md embeds UDP#Use cases: its content shows there, its cards stay UDP's. Under
+    # "UDP › Use cases" the context line gives "UDP" away, so UDP.md makes no cloze on it and
+    # the embedding note's cards (context "Ports") are the only ones.
     embedded = [
         c for c in deck.cards if c.key.startswith("Basics/Ports.md") and "UDP.md" in str(c.source)
     ]
-    assert [c.front for c in embedded] == ["Ports › Listen?"]
+    assert [c.front for c in embedded] == [
+        "DNS uses {{c1::UDP}} because a lookup fits in one datagram.",
+        "Video calls use {{c1::UDP}} because a late frame is worthless.",
+        "Ports › Listen?",
+    ]
+    assert not any("UDP}}" in c.front for c in deck.cards if c.key.startswith("Networking/UDP"))

@@ -195,3 +195,28 @@ def test_recommendation_with_a_marked_span__no_card__a_gerund_subject_is_no_orde
     assert any(r.startswith("no clear deletion (advice): A thank-you note") for r in reasons)
     assert any(r.startswith("placeholder text: Data Engineer with X years") for r in reasons)
     assert any(r.startswith("an advertisement, not a fact: The course publisher") for r in reasons)
+
+
+def test_deletion_printed_in_the_context_line__no_cloze__other_deletions_kept() -> None:
+    result = _extract("context-line.md")
+    printed = {
+        "Definition of compact set": "**a compact set**",  # article aside
+        "Noetherrian rings": "**Noetherian**",  # heading misspelt by one letter
+        "memoria a lungo termine": "**MLT**",  # the heading's initials
+        "Der Stapelspeicher": "**Stapelspeicher**",
+    }
+    for heading, hidden in printed.items():
+        deletions = _deletions(_cards(result, heading))
+        assert hidden not in deletions, (heading, deletions)
+        reasons = _left_out(result, heading)
+        assert f"answer printed in the context line ({hidden})" in " ".join(reasons), reasons
+    [somma] = _cards(result, "Funzione Somma")
+    assert _deletions([somma]) == ["**il totale**"]
+    [push] = _cards(result, "Der Stapelspeicher")
+    assert _deletions([push]) == ["**push**"]
+
+
+def test_deletion_with_words_the_context_line_lacks__kept() -> None:
+    result = _extract("context-line.md")
+    # "layer" is in "Image layers"; "inside the container" is not (a preposition is content).
+    assert _deletions(_cards(result, "Image layers")) == ["`exec`", "**inside the container**"]

@@ -24,6 +24,7 @@ from deckmark.parse.outline import (
     Table,
 )
 from deckmark.parse.outline import Section as OutlineSection
+from deckmark.parse.recipes import language
 from deckmark.parse.recipes import phrasing as ph
 
 
@@ -196,6 +197,12 @@ class SectionCards:
             # That deletion is shown as plain text; the note keeps its other deletions.
             number, hidden = shown
             self.leave_out(source, f"answer printed in the question ({hidden})", front)
+            front = _replace_deletion(front, number, None)
+        # Anki shows the last two headings above the front (exporters/anki.py).
+        shown_context = self.section.path[-2:]
+        while cloze and (shown := answer_in_context(front, shown_context, self.notes.language)):
+            number, hidden = shown
+            self.leave_out(source, f"answer printed in the context line ({hidden})", front)
             front = _replace_deletion(front, number, None)
         if cloze and not CLOZE_RE.search(front):
             return
@@ -400,6 +407,68 @@ def answer_on_front(front: str, prompt: str = "") -> tuple[str, str] | None:
                 hidden, seen
             ):
                 return number, hidden
+    return None
+
+
+def _heading_words(text: str) -> list[str]:
+    """The lower-cased words of ``text`` outside formulas, identifiers split at their dots and
+    dashes ("navigation.sections" and "long-term" are two words each)."""
+    return re.findall(r"[^\W_]+", ph.mask_math(text).replace("\u2591", " ").lower())
+
+
+def _same_word(word: str, heading_word: str) -> bool:
+    """The same word, in the singular or plural, or misspelt by one letter in a long word
+    ("Hausdoorff" in a heading over "Hausdorff")."""
+    if word == heading_word or word in (heading_word.rstrip("s"), heading_word.removesuffix("es")):
+        return True
+    if heading_word in (word.rstrip("s"), word.removesuffix("es")):
+        return True
+    if min(len(word), len(heading_word)) < 7 or abs(len(word) - len(heading_word)) > 1:
+        return False
+    # One letter added, dropped or changed.
+    shorter, longer = sorted((word, heading_word), key=len)
+    for i, (a, b) in enumerate(zip(shorter, longer, strict=False)):
+        if a != b:
+            skip = 1 if len(shorter) == len(longer) else 0
+            return shorter[i + skip :] == longer[i + 1 :]
+    return True
+
+
+def context_prints(hidden: str, context: Iterable[str], notes_language: str) -> bool:
+    """The context line above a card gives ``hidden`` away: every content word of it stands in
+    a heading ("Definition of closed set" over "{{c1::a closed set}}"), or it is the initials
+    of a heading ("long-term scheduling" over "{{c1::LTS}}")."""
+    headings = [h for h in context if h.strip()]
+    if not headings or not hidden.strip():
+        return False
+    plain = _MARKUP.sub("", hidden).strip()
+    if _CJK.search(plain):  # no spaces between words: the hidden text as written
+        return len(plain) >= 2 and any(plain in h for h in headings)
+    if re.fullmatch(r"[A-Z]{2,6}", plain):
+        for heading in headings:
+            initials = [w[0] for w in _heading_words(heading) if not ph.is_function_word(w)]
+            if "".join(initials).upper() == plain:
+                return True
+    if re.fullmatch(r"\s*`[^`]*\s[^`]*`\s*", hidden):
+        return False  # an expression ("`a == null`") is more than the words it uses
+    # Articles and connectives only: a preposition is part of what is hidden ("inside").
+    words = [
+        w
+        for w in _heading_words(hidden)
+        if len(w) > 1 and not language.content_free(w, notes_language)
+    ]
+    shown = [w for heading in headings for w in _heading_words(heading)]
+    return bool(words) and all(any(_same_word(w, h) for h in shown) for w in words)
+
+
+def answer_in_context(
+    front: str, context: Iterable[str], notes_language: str
+) -> tuple[str, str] | None:
+    """The first deletion (its number and text) that the card's context line gives away."""
+    context = tuple(context)
+    for match in CLOZE_RE.finditer(front):
+        if context_prints(match.group(2), context, notes_language):
+            return match.group(1), " ".join(match.group(2).split())
     return None
 
 
