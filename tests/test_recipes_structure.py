@@ -213,3 +213,10 @@ def test_list_label_cut_before_its_object__no_list_card() -> None:
     assert not any(c.kind.value == "list" for c in _cards(result, "Review checklist"))
     left = _left_out(result, "Review checklist")
     assert any(m.startswith("list label is a sentence cut short") for m in left)
+
+
+def test_comment_that_only_repeats_the_command__no_what_does_card() -> None:
+    fronts = [c.front for c in _cards(_extract("structure.md"), "Leaving a shell")]
+    assert "In the shell, what does `exit` do?" not in fronts
+    assert "Which shell command exits the nested shell?" in fronts
+    assert "In the shell, what does `bash` do?" in fronts

@@ -176,7 +176,10 @@ def _line_cards(
     question = f"{where}, what does {shown} do?" if imperative else f"{where}, what is {shown}?"
     if block_shown:
         question += "\n\n" + fence(snippet, block.lang)
-    out.add(CardKind.CODE, question, ph.capitalise(fact.comment), line_source)
+    command = snippet.split()[0].lower() if snippet.split() else ""
+    echoes = imperative and first == command and len(snippet.split()) == 1
+    if not echoes:  # "exit  # Exit the container's shell": the answer repeats the command
+        out.add(CardKind.CODE, question, ph.capitalise(fact.comment), line_source)
     if not imperative:
         return  # "Which line is described as “PostgreSQL username”?" asks for trivia: no reverse.
     answer_code = f"{fact.parents[-1]}\n  {snippet}" if fact.parents else snippet
