@@ -220,3 +220,24 @@ def test_deletion_with_words_the_context_line_lacks__kept() -> None:
     result = _extract("context-line.md")
     # "layer" is in "Image layers"; "inside the container" is not (a preposition is content).
     assert _deletions(_cards(result, "Image layers")) == ["`exec`", "**inside the container**"]
+
+
+def test_lead_in_sentence__no_cloze__and_never_the_context_of_the_next() -> None:
+    result = _extract("lead-ins.md")
+    for heading, lead_in in [
+        ("Cache flags", "Turn it on in `build.toml` as follows:"),
+        ("Custom styles", "Styles are not limited to"),
+        ("Stringhe senza zeri", "le stringhe che finiscono con uno **0**"),
+        ("Eigene Farben", "Man ist nicht auf `--farbe` beschränkt."),
+    ]:
+        assert not any(lead_in in c.front for c in _cards(result, heading)), heading
+        assert any(
+            r.startswith(f"introduces what follows: {lead_in}") for r in _left_out(result, heading)
+        ), (heading, _left_out(result, heading))
+    # "This flag ..." after the lead-in and its code: the lead-in names no flag.
+    assert any(
+        r.startswith("pronoun without a certain antecedent: This flag")
+        for r in _left_out(result, "Cache flags")
+    )
+    assert _deletions(_cards(result, "Cache flags")) == ["**compiled pages**"]
+    assert _deletions(_cards(result, "Custom styles")) == ["**border radius**"]

@@ -78,12 +78,14 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     certain = state.about_subject and ph.starts_with_pronoun(sentence)
     sentence = ph.with_subject(sentence, state.subject, antecedent_certain=certain)
     state.about_subject = certain or ph.subject_end(sentence, state.subject.name) is not None
+    if ph.is_lead_in(previous):  # "Add the following lines:" names nothing "This flag" means
+        previous = ""
     # The earlier sentence a leaning one needs ("This case ...") is shown above it.
     context = previous if reference and not certain else ""
     if reference and not certain and not previous:
         out.leave_out(source, "pronoun without a certain antecedent", sentence)
         return
-    if sentence.rstrip().endswith((":", "：")):
+    if ph.is_lead_in(sentence):
         out.leave_out(source, "introduces what follows", sentence)
         return
     refers = r"\b(?:like this|as follows|the following|below|above|here is|here's|here are)\b"

@@ -793,6 +793,32 @@ def is_example_title(title: str) -> bool:
     return bool(_EXAMPLE_TITLE.search(title))
 
 
+# A sentence that only announces what comes next (a code block, a list, the cases below), in
+# the languages the recipes know: at its end, or "not limited to" (more follows) anywhere.
+_LEAD_IN_END = re.compile(
+    r"(?:[:：]|\b(?:as follows|the following|following|below|two cases|"
+    r"(?:make|draw) a distinction|distinguish(?: between)?|"
+    r"come segue|di seguito|seguent[ei]|(?:fare|fa) una distinzione|distinguere|due casi|"
+    r"wie folgt|folgende[nmrs]?|unterscheiden|zwei Fälle|"
+    r"como sigue|a continuación|siguientes?|distinguir|dos casos|"
+    r"comme suit|ci-dessous|suivante?s?|distinguer|deux cas)"
+    r"|(?:如下|以下|两种情况|区分))[\s.。…]*$",
+    re.IGNORECASE,
+)
+_MORE_FOLLOWS = re.compile(
+    r"\b(?:not (?:limited|restricted) to|non (?:è |sei |sono )?limitat[oaie] a|"
+    r"nicht (?:nur )?auf .{1,40} beschränkt|no (?:está |estás )?limitad[oa]s? a|"
+    r"pas limitée?s? à)",
+    re.IGNORECASE,
+)
+
+
+def is_lead_in(sentence: str) -> bool:
+    """ "Add the following lines to `mkdocs.yml`:", "bisogna fare una distinzione", "You're not
+    limited to `--callout-color`.": the sentence introduces what follows, it states nothing."""
+    return bool(_LEAD_IN_END.search(sentence.strip()) or _MORE_FOLLOWS.search(sentence))
+
+
 def leads_to_examples(text: str) -> bool:
     """ "Graphs model relations between entities, such as": the list below gives examples."""
     return bool(_EXAMPLE_LEAD.search(text.rstrip()))
