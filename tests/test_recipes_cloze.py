@@ -241,3 +241,14 @@ def test_lead_in_sentence__no_cloze__and_never_the_context_of_the_next() -> None
     )
     assert _deletions(_cards(result, "Cache flags")) == ["**compiled pages**"]
     assert _deletions(_cards(result, "Custom styles")) == ["**border radius**"]
+
+
+def test_one_letter_name_the_section_code_uses__no_cloze__a_letter_key_stays() -> None:
+    result = _extract("example-names.md")
+    deletions = _deletions(_cards(result, "Funzione conta"))
+    assert "`V`" not in deletions and "`x`" not in deletions, deletions
+    assert "**modificato**" in deletions and "**originale**" in deletions, deletions
+    reasons = _left_out(result, "Funzione conta")
+    assert sum(r.startswith("a one-letter name from the notes' code") for r in reasons) == 3
+    # `x` is a key here, used in no expression of its section: still a card.
+    assert _deletions(_cards(result, "Editor keys")) == ["`x`"]

@@ -113,6 +113,22 @@ class SectionCards:
         shown = _word_sequence(text)
         return shown.count(" ") >= 4 and any(f" {shown} " in code for code in self.code_words)
 
+    section_text: str | None = None
+    """The section as Markdown, read once (see :meth:`names_variable`)."""
+
+    def names_variable(self, hidden: str) -> bool:
+        """``hidden`` is one letter that the section's code uses as a name (`A` beside
+        ``len(A)`` or ``MergeSort(A, low, high)``): a variable or parameter of that example,
+        nothing to learn. A letter the section never uses in an expression (Vim's `x`) stays."""
+        letter = _MARKUP.sub("", hidden).strip()
+        if not re.fullmatch(r"[A-Za-z]", letter):
+            return False
+        if self.section_text is None:
+            self.section_text = "\n".join(map(block_markdown, self.section.blocks))
+        name = rf"(?<![\w.$\\-]){letter}(?![\w(])"
+        used = rf"[(\[,=]\s*{name}|{name}\s*(?:[\[\]),=+*/<>]|\.\w)"
+        return bool(re.search(used, self.section_text))
+
     _labels: list[set[str]] | None = field(default=None, init=False, repr=False)
     """How many ``Key: value`` lines of the section use each key (see :meth:`repeats_label`)."""
 
@@ -204,6 +220,12 @@ class SectionCards:
             number, hidden = shown
             self.leave_out(source, f"answer printed in the context line ({hidden})", front)
             front = _replace_deletion(front, number, None)
+        for match in CLOZE_RE.finditer(front) if cloze else ():
+            if self.names_variable(match.group(2)):
+                self.leave_out(
+                    source, f"a one-letter name from the notes' code ({match[2]})", front
+                )
+                front = _replace_deletion(front, match.group(1), None)
         if cloze and not CLOZE_RE.search(front):
             return
         front = self._distinguishable(front)
