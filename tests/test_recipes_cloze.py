@@ -220,6 +220,8 @@ def test_deletion_with_words_the_context_line_lacks__kept() -> None:
     result = _extract("context-line.md")
     # "layer" is in "Image layers"; "inside the container" is not (a preposition is content).
     assert _deletions(_cards(result, "Image layers")) == ["`exec`", "**inside the container**"]
+    # One letter apart, but in the ending: another word of the stem, not a misspelling.
+    assert _deletions(_cards(result, "Varianz und Kovarianz")) == ["**kovariant**"]
 
 
 def test_lead_in_sentence__no_cloze__and_never_the_context_of_the_next() -> None:

@@ -447,13 +447,14 @@ def _same_word(word: str, heading_word: str) -> bool:
         return True
     if min(len(word), len(heading_word)) < 7 or abs(len(word) - len(heading_word)) > 1:
         return False
-    # One letter added, dropped or changed.
+    # One letter added, dropped or changed inside the word; not in its ending, where it makes
+    # another word of the same stem ("kovariant" under "Kovarianz und Kontravarianz").
     shorter, longer = sorted((word, heading_word), key=len)
     for i, (a, b) in enumerate(zip(shorter, longer, strict=False)):
         if a != b:
             skip = 1 if len(shorter) == len(longer) else 0
-            return shorter[i + skip :] == longer[i + 1 :]
-    return True
+            return i < len(shorter) - 2 and shorter[i + skip :] == longer[i + 1 :]
+    return False
 
 
 def context_prints(hidden: str, context: Iterable[str], notes_language: str) -> bool:
