@@ -19,6 +19,7 @@ from deckmark.exporters import pdf as pdf_exporter
 from deckmark.exporters.chunking import ChunkSizes, chunk_ranges
 from deckmark.exporters.pdf import export_cards_pdf, export_sheet_pdf
 from deckmark.model import Deck, Section, SourceLocation
+from deckmark.render import typst_data
 from tests.test_pdf import make_card, make_deck, page_texts, slot_of
 
 SMALL_SHEET = ChunkSizes(minimum=2500, maximum=5000, spread=4)
@@ -208,7 +209,7 @@ def test_sheet_pdf__damaged_cache_entries__ignored(
     deck, out = sectioned_deck(sections=8, per_section=30), tmp_path / "out"
     fresh = sheet_with_cache(deck, out)
     entries = sorted((out / CACHE_DIR).glob("typst-*/*.pickle"))
-    assert len(entries) == jobs[0]
+    assert len(entries) == jobs[0] + 1  # the chunks and the fields' Typst blocks
     for entry in entries:  # same length, other bytes: the checksum no longer matches
         data = bytearray(entry.read_bytes())
         data[len(data) // 2] ^= 0xFF
@@ -299,3 +300,32 @@ def test_cache_prune__chunks_of_a_pdf_built__only_the_last_builds_kept(
     assert first - kept  # the chunk replaced by the edit is gone
     assert first & kept  # the others were used again
     assert other.exists()
+
+
+def test_pdfs__rebuild_after_one_edit__converts_only_the_edited_fields(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, options = tmp_path / "out", ExportOptions()
+    cache = BuildCache(out)
+    export_cards_pdf(sectioned_deck(sections=2, per_section=5), out, options, cache=cache)
+    export_sheet_pdf(sectioned_deck(sections=2, per_section=5), out, options, cache=cache)
+    cache.save()
+    typst_data._parsed_blocks.cache_clear()  # as in a new process
+    parsed: list[str] = []
+    real_parse = typst_data.parse
+
+    def parse(markdown: str) -> Any:
+        parsed.append(markdown)
+        return real_parse(markdown)
+
+    monkeypatch.setattr(typst_data, "parse", parse)
+    edited, cache = sectioned_deck(sections=2, per_section=5, edited=7), BuildCache(out)
+    [cards] = export_cards_pdf(edited, out, options, cache=cache).paths
+    [sheet] = export_sheet_pdf(edited, out, options, cache=cache).paths
+    assert set(parsed) == {"Answer A007 changed"}
+    fresh = tmp_path / "fresh"
+    [fresh_cards] = export_cards_pdf(edited, fresh, options).paths
+    [fresh_sheet] = export_sheet_pdf(edited, fresh, options).paths
+    assert page_texts(cards) == page_texts(fresh_cards)
+    assert page_texts(sheet) == page_texts(fresh_sheet)
+    assert "Answer A007 changed" in "\n".join(page_texts(sheet))

@@ -51,6 +51,7 @@ from deckmark.render.typst_data import (
     Block,
     Overflow,
     PrintedCard,
+    known_fields,
     leaves,
     line_estimate,
     printed_cards,
@@ -171,8 +172,10 @@ def export_cards_pdf(
 ) -> Export:
     """Write the duplex cut-out cards: ``<slug>-cards.pdf`` (or fronts and backs files)."""
     layout = LAYOUTS[options.paper]
+    kind = f"typst-{deck.slug}-cards"
     with _workspace(deck) as root:
-        printed = printed_cards(deck.cards)
+        with _fields_cached(cache, kind):
+            printed = printed_cards(deck.cards)
         shown, math, images = _check_shown(root, [(p.card, [*p.front, *p.back]) for p in printed])
         if math or images:
             printed = [
@@ -183,7 +186,7 @@ def export_cards_pdf(
                 )
                 for p in printed
             ]
-        chunks = _Chunks(cache=cache, kind=f"typst-{deck.slug}-cards") if cache else None
+        chunks = _Chunks(cache=cache, kind=kind) if cache else None
         cards, problems, sizes = _fit_cards(root, printed, deck.name, layout, chunks)
         pdf = _compile_cards(root, cards, deck.name, layout, options.duplex, sizes, chunks)
     warnings = shown + _continuation_warnings(cards) + problems
@@ -204,10 +207,12 @@ def export_sheet_pdf(
     deck: Deck, out_dir: Path, options: ExportOptions, *, cache: BuildCache | None = None
 ) -> Export:
     """Write the study sheet ``<slug>-sheet.pdf``: sections in notes order, two columns."""
-    sections = [
-        (path, [(card, sheet_entry(card)) for card in cards])
-        for path, cards in sheet_sections(deck)
-    ]
+    kind = f"typst-{deck.slug}-sheet"
+    with _fields_cached(cache, kind):
+        sections = [
+            (path, [(card, sheet_entry(card)) for card in cards])
+            for path, cards in sheet_sections(deck)
+        ]
     path = out_dir / f"{deck.slug}-sheet.pdf"
     with _workspace(deck) as root:
         shown = [(card, [*e["q"], *e["a"]]) for _, entries in sections for card, e in entries]
@@ -231,7 +236,7 @@ def export_sheet_pdf(
                 for path, entries in sections
             ]
         layout = LAYOUTS[options.paper]
-        chunks = _Chunks(cache=cache, kind=f"typst-{deck.slug}-sheet") if cache else None
+        chunks = _Chunks(cache=cache, kind=kind) if cache else None
         write_atomic(path, _compile_sheet(root, deck.name, layout, sections, chunks))
     return Export(paths=(path,), warnings=tuple(warnings))
 
@@ -288,6 +293,23 @@ def _compile_sheet(
     )
     footers = _json({**page, "mode": "footer", "pages": pages})
     return in_child(stamped, str(root), "sheet.typ", footers, whole, flow if used else None)
+
+
+@contextlib.contextmanager
+def _fields_cached(cache: BuildCache | None, kind: str) -> Iterator[None]:
+    """Convert the cards' fields to Typst blocks with those the last build of this PDF
+    converted taken from the cache, and keep this build's for the next: after editing one file,
+    only its fields are converted again."""
+    from deckmark.cache import cache_key
+
+    if cache is None:
+        yield
+        return
+    key = cache_key("fields")
+    known = cache.get(kind, key)
+    with known_fields(known if isinstance(known, dict) else {}) as converted:
+        yield
+    cache.put(kind, key, converted)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -25,8 +25,9 @@ holds the TeX as written; ``s`` is "" when it could not be converted).
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -90,7 +91,34 @@ def blocks(
 
     ``media`` are the card's resolved files: their images are shown, other images as alt text.
     """
-    return list(_parsed_blocks(markdown, tuple(blanks), tuple(media)))
+    key = (markdown, tuple(blanks), tuple(media))
+    found = _KNOWN.get(key)
+    if found is None:
+        found = _parsed_blocks(*key)
+    if _USED is not None:
+        _USED[key] = found
+    return list(found)
+
+
+FieldKey = tuple[str, tuple[str, ...], tuple[MediaFile, ...]]
+"""A field's Markdown, its cloze blank labels and its media: what its blocks depend on."""
+
+_KNOWN: Mapping[FieldKey, tuple[Block, ...]] = {}
+_USED: dict[FieldKey, tuple[Block, ...]] | None = None
+
+
+@contextlib.contextmanager
+def known_fields(
+    known: Mapping[FieldKey, tuple[Block, ...]],
+) -> Iterator[dict[FieldKey, tuple[Block, ...]]]:
+    """Convert fields with ``known`` (an earlier build's blocks, from the build cache) taken as
+    they are; yields the blocks of every field converted inside, for the next build."""
+    global _KNOWN, _USED
+    _KNOWN, _USED = known, {}
+    try:
+        yield _USED
+    finally:
+        _KNOWN, _USED = {}, None
 
 
 @lru_cache(maxsize=8192)
