@@ -251,6 +251,15 @@ def test_one_letter_name_the_section_code_uses__no_cloze__a_letter_key_stays() -
     assert "`V`" not in deletions and "`x`" not in deletions, deletions
     assert "**modificato**" in deletions and "**originale**" in deletions, deletions
     reasons = _left_out(result, "Funzione conta")
-    assert sum(r.startswith("a one-letter name from the notes' code") for r in reasons) == 3
+    assert sum(r.startswith("a name from the notes' own code") for r in reasons) == 3
     # `x` is a key here, used in no expression of its section: still a card.
     assert _deletions(_cards(result, "Editor keys")) == ["`x`"]
+
+
+def test_parameter_and_defined_function_names__no_cloze__other_terms_stay() -> None:
+    result = _extract("example-names.md")
+    # `items`, `start`, `end` are parameters of the section's `def merge(...)`; `merge` is the
+    # name it defines.
+    assert _deletions(_cards(result, "Joining sorted halves")) == ["**buffer**"]
+    reasons = _left_out(result, "Joining sorted halves")
+    assert sum(r.startswith("a name from the notes' own code") for r in reasons) == 4, reasons

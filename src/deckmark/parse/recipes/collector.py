@@ -117,16 +117,23 @@ class SectionCards:
     """The section as Markdown, read once (see :meth:`names_variable`)."""
 
     def names_variable(self, hidden: str) -> bool:
-        """``hidden`` is one letter that the section's code uses as a name (`A` beside
-        ``len(A)`` or ``MergeSort(A, low, high)``): a variable or parameter of that example,
-        nothing to learn. A letter the section never uses in an expression (Vim's `x`) stays."""
-        letter = _MARKUP.sub("", hidden).strip()
-        if not re.fullmatch(r"[A-Za-z]", letter):
+        """``hidden`` is a name that the section's code gives its own example: one letter used
+        in an expression (`A` beside ``len(A)``), a parameter or argument of a call
+        (``low`` beside ``MergeSort(A, low, high)``, ``ReadLock`` beside ``down(ReadLock)``),
+        or the name a ``def``/``function`` line defines. Such a blank asks for the author's
+        naming, nothing to learn. A letter used in no expression (Vim's `x`) stays."""
+        name = _MARKUP.sub("", hidden).strip()
+        if not re.fullmatch(r"[A-Za-z_]\w*", name):
             return False
         if self.section_text is None:
             self.section_text = "\n".join(map(block_markdown, self.section.blocks))
-        name = rf"(?<![\w.$\\-]){letter}(?![\w(])"
-        used = rf"[(\[,=]\s*{name}|{name}\s*(?:[\[\]),=+*/<>]|\.\w)"
+        bare = rf"(?<![\w.$\\-]){name}(?![\w(])"
+        if len(name) == 1:
+            used = rf"[(\[,=]\s*{bare}|{bare}\s*(?:[\[\]),=+*/<>]|\.\w)"
+        else:
+            argument = rf"\w\((?:[^()\n]*,\s*)?{bare}\s*(?:,[^()\n]*)?\)"
+            defined = rf"\b(?:def|function|func|fn)\s+{name}\s*\("
+            used = f"{argument}|{defined}"
         return bool(re.search(used, self.section_text))
 
     _labels: list[set[str]] | None = field(default=None, init=False, repr=False)
@@ -222,9 +229,7 @@ class SectionCards:
             front = _replace_deletion(front, number, None)
         for match in CLOZE_RE.finditer(front) if cloze else ():
             if self.names_variable(match.group(2)):
-                self.leave_out(
-                    source, f"a one-letter name from the notes' code ({match[2]})", front
-                )
+                self.leave_out(source, f"a name from the notes' own code ({match[2]})", front)
                 front = _replace_deletion(front, match.group(1), None)
         if cloze and not CLOZE_RE.search(front):
             return
