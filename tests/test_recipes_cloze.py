@@ -263,3 +263,10 @@ def test_parameter_and_defined_function_names__no_cloze__other_terms_stay() -> N
     assert _deletions(_cards(result, "Joining sorted halves")) == ["**buffer**"]
     reasons = _left_out(result, "Joining sorted halves")
     assert sum(r.startswith("a name from the notes' own code") for r in reasons) == 4, reasons
+
+
+def test_blank_that_is_half_of_a_dotted_name__no_cloze__whole_terms_stay() -> None:
+    result = _extract("example-names.md")
+    assert _deletions(_cards(result, "Packages")) == ["**garbage collection**"]
+    reasons = _left_out(result, "Packages")
+    assert sum(r.startswith("half of a dotted name") for r in reasons) == 2, reasons

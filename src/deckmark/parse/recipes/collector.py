@@ -227,7 +227,15 @@ class SectionCards:
             number, hidden = shown
             self.leave_out(source, f"answer printed in the context line ({hidden})", front)
             front = _replace_deletion(front, number, None)
-        for match in CLOZE_RE.finditer(front) if cloze else ():
+        written = front
+        for match in CLOZE_RE.finditer(written) if cloze else ():
+            if _DOTTED_BEFORE.search(written, 0, match.start()) or _DOTTED_AFTER.match(
+                written, match.end()
+            ):
+                # "NuGet-Paket System.[...]": the blank is half of a dotted name.
+                self.leave_out(source, f"half of a dotted name ({match[2]})", front)
+                front = _replace_deletion(front, match.group(1), None)
+                continue
             if self.names_variable(match.group(2)):
                 self.leave_out(source, f"a name from the notes' own code ({match[2]})", front)
                 front = _replace_deletion(front, match.group(1), None)
@@ -411,6 +419,10 @@ def _replace_deletion(front: str, number: str, by: str | None) -> str:
         return match.group(2) if by is None else by
 
     return CLOZE_RE.sub(replace, front)
+
+
+_DOTTED_BEFORE = re.compile(r"[^\W_]\.$")
+_DOTTED_AFTER = re.compile(r"\.[^\W\d_]")
 
 
 def answer_on_front(front: str, prompt: str = "") -> tuple[str, str] | None:
