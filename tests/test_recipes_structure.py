@@ -7,26 +7,9 @@ full output.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from deckmark.model import Card
-from deckmark.parse.notes import NotesResult, extract_cards
-from deckmark.parse.outline import parse_outline
-
-FIXTURES = Path(__file__).parent / "fixtures" / "notes"
-
-
-def _extract(name: str, text: str | None = None) -> NotesResult:
-    source = text if text is not None else (FIXTURES / name).read_text(encoding="utf-8")
-    return extract_cards(parse_outline(source, name), "deck", set(), key_path=name)
-
-
-def _cards(result: NotesResult, heading: str) -> list[Card]:
-    return [card for card in result.cards if card.context[-1:] == (heading,)]
-
-
-def _left_out(result: NotesResult, heading: str) -> list[str]:
-    return [d.message for s in result.sections if s.path[-1:] == (heading,) for d in s.left_out]
+from tests.recipe_cards import cards_under as _cards
+from tests.recipe_cards import extract as _extract
+from tests.recipe_cards import left_out as _left_out
 
 
 def test_commented_code_in_chinese_notes__no_card_that_repeats_the_front() -> None:
