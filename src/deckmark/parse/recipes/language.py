@@ -47,6 +47,8 @@ _COMMON_WORDS: dict[str, tuple[str, ...]] = {
         "de", "het", "een", "en", "is", "van", "dat", "niet", "met", "op", "te", "voor", "zijn"
     ),
 }  # fmt: skip
+# Fewer common words than this is no evidence: "one line per commit" is English, not Italian.
+_MIN_VOTES = 3
 _WORD_LANGUAGES: dict[str, list[str]] = {}
 for _language, _words in _COMMON_WORDS.items():
     for _word in _words:
@@ -83,7 +85,7 @@ def detect(prose: str, declared: str = "") -> str:
     if not votes:
         return "en"
     best, count = votes.most_common(1)[0]
-    return best if count > votes["en"] else "en"
+    return best if count > votes["en"] and count >= _MIN_VOTES else "en"
 
 
 def of_sentence(sentence: str, notes_language: str) -> str:
