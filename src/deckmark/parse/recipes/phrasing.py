@@ -391,7 +391,7 @@ def base_form(verb: str) -> str:
         return "have"
     if lower.endswith("ies") and len(lower) > 4:
         return verb[:-3] + "y"
-    if lower.endswith(("shes", "ches", "xes", "sses")):
+    if lower.endswith(("shes", "ches", "xes", "sses", "oes")):  # echoes, undoes, goes
         return verb[:-2]
     if lower.endswith("s") and not lower.endswith("ss"):
         return verb[:-1]
@@ -406,6 +406,8 @@ def is_verb(word: str) -> bool:
         or lower in _MODALS
         or lower in ("has", "does", "do")
         or base_form(lower) in _VERBS
+        # unstages, reloads: a known verb with the prefix that undoes or repeats it
+        or (lower.startswith(("un", "re")) and base_form(lower[2:]) in _VERBS)
     )
 
 
