@@ -279,3 +279,19 @@ def test_text_rule__attributes_links_clozes__same_tokens(text: str) -> None:
 def test_text_rule__any_text__same_tokens(text: str) -> None:
     ours, theirs = markdown().parse(text, {}), _markdown_it_text_rule().parse(text, {})
     assert _token_dump(ours) == _token_dump(theirs)
+
+
+def test_details__indented_answer_right_after_the_summary__text_not_code() -> None:
+    # GitHub reads these lines as part of the HTML block: the tab means nothing there.
+    tokens = parse(
+        "<details>\n<summary>What is `.git`?</summary><br><b>\n"
+        "\tThe <code>.git</code> folder holds the history.\n\nSee the docs.\n</b></details>"
+    )
+    assert [t.type for t in tokens][:2] == ["details_open", "paragraph_open"]
+    [code] = [c for c in tokens[2].children or [] if c.type == "code_inline"]
+    assert code.content == ".git"
+
+
+def test_details__indented_code_after_a_blank_line__stays_code() -> None:
+    tokens = parse("<details>\n<summary>Q</summary>\n\nSee:\n\n    make all\n\n</details>")
+    assert "code_block" in [t.type for t in tokens]

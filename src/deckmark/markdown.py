@@ -603,7 +603,7 @@ def _details(state: StateBlock, start_line: int, end_line: int, silent: bool) ->
     token = state.push("details_open", "details", 1)
     token.meta = {"summary": summary}
     token.map = [start_line, line + 1]
-    body = textwrap.dedent(inner.strip("\n") if inner.strip() else "")
+    body = _html_lead_unindented(textwrap.dedent(inner.strip("\n") if inner.strip() else ""))
     leading = len(inner) - len(inner.lstrip("\n"))
     if body.strip():
         nested: list[Token] = []
@@ -616,6 +616,23 @@ def _details(state: StateBlock, start_line: int, end_line: int, silent: bool) ->
     state.push("details_close", "details", -1)
     state.line = line + 1
     return True
+
+
+_FENCE_LINE = re.compile(r"^\s*(?:```|~~~)")
+
+
+def _html_lead_unindented(body: str) -> str:
+    """The body's lines up to its first blank line without their indent.
+
+    GitHub reads them as part of the ``<details>`` HTML block, where an indent means nothing:
+    ``<summary>Q</summary><br><b>`` then a tab-indented answer is text, not an indented code
+    block. A fence there is kept as written (authors mean it as code).
+    """
+    lines = body.split("\n")
+    lead = next((i for i, text in enumerate(lines) if not text.strip()), len(lines))
+    if lines[0][:1] not in (" ", "\t") or any(map(_FENCE_LINE.match, lines[:lead])):
+        return body
+    return "\n".join([text.lstrip() for text in lines[:lead]] + lines[lead:])
 
 
 def _inline_html_text(html: str) -> str:
