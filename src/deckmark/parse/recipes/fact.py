@@ -439,6 +439,13 @@ def vague_deletion(clause: ph.Clause) -> str | None:
         return "no clear deletion (the blank would hide an afterthought)"
     if hidden > MAX_DELETION_WORDS:
         return "no clear deletion (the blank would hide a long tail)"
+    masked_tail = ph.mask_math(clause.tail)
+    if _CONDITION_WORDS.search(masked_tail):
+        # "U ⊆ X is [an open set if U ∈ T]": the term and its condition at once.
+        return "no clear deletion (the blank would hide a term and its condition)"
+    if re.match(r"\u2591+\s*[^\W\d_]", masked_tail):
+        # "f⁻¹(V) is closed in [X for any closed set V ⊆ Y]": a formula and more words.
+        return "no clear deletion (the blank would hide a formula and what follows it)"
     if re.match(
         r"(?:it|them|so|too|such)(?:\s|$)|(?:this|that|these|those)(?:\s+(?:is|are|can|will)\b|$)",
         clause.tail,
@@ -457,6 +464,12 @@ def vague_deletion(clause: ph.Clause) -> str | None:
     ):  # "Obsidian updates [Lucide icons periodically]": what, and how, at once
         return "no clear deletion (the blank would hide the rest of the sentence)"
     return None
+
+
+_CONDITION_WORDS = re.compile(
+    r"\s(?:if|iff|only if|such that|whenever|provided that|unless)\s", re.IGNORECASE
+)
+"""What starts a condition inside an object: the blank before it is a term, after it a test."""
 
 
 def clause_cloze(clause: ph.Clause) -> str:

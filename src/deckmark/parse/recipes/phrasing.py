@@ -67,6 +67,11 @@ _NOT_SUBJECTS = (
     | {"thus", "hence", "therefore", "finally", "however", "moreover", "furthermore", "so"}
     | {"additionally", "similarly", "otherwise", "instead", "first", "second", "next", "last"}
 )
+_OBJECT_PREPOSITIONS = {
+    "of", "from", "in", "on", "at", "by", "with", "without", "within", "into", "onto", "over",
+    "under", "between", "among", "about", "through", "across", "for", "via",
+}  # fmt: skip
+"""Prepositions whose next word is their object ("to" is left out: it also starts a verb)."""
 PREPOSITION_START = r"(?:in|on|at|for|with|by|from|to|into|over|across|through)\s"
 
 
@@ -613,6 +618,8 @@ def split_clause(sentence: str) -> Clause | None:
         # "A Block Formatting Context", "the build": a noun inside the subject, not its verb.
         if index > 0 and (bare[:1].isupper() or tokens[index - 1].lower() in _DETERMINERS):
             continue
+        if index > 0 and tokens[index - 1].lower() in _OBJECT_PREPOSITIONS:
+            continue  # "generated from open sets of X": a preposition's object, not a verb
         lower = bare.lower()
         following = tokens[index + 1].lower() if index + 1 < len(tokens) else ""
         plausible_verb = is_verb(bare) or (
