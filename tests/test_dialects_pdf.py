@@ -29,7 +29,7 @@ A remote image is shown online only.
 
 # Odd math
 
-A macro the converter does not know: $\notarealmacro{x}$ here.
+The converter does not know the macro $\notarealmacro{x}$.
 """
 
 
