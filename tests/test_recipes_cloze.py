@@ -254,3 +254,52 @@ def test_blank_that_is_half_of_a_dotted_name__no_cloze__whole_terms_stay() -> No
     assert _deletions(_cards(result, "Packages")) == ["**garbage collection**"]
     reasons = _left_out(result, "Packages")
     assert sum(r.startswith("half of a dotted name") for r in reasons) == 2, reasons
+
+
+def test_name_a_program_block_declares__no_cloze__in_any_case__a_called_operation_stays() -> None:
+    result = _extract("example-names.md")
+    # `readerLock` and `waiting` are declared by the section's C block ("ReaderLock" in the
+    # prose is the same name); `down` is only called there: the operation is a term to learn.
+    assert _deletions(_cards(result, "Reader lock")) == ["**down**"]
+    reasons = _left_out(result, "Reader lock")
+    assert sum(r.startswith("a name from the notes' own code") for r in reasons) == 2, reasons
+
+
+def test_phrase_picking_one_of_things_not_on_the_card__no_cloze__left_out() -> None:
+    result = _extract("references.md")
+    fronts = [c.front for c in _cards(result, "Write policies")]
+    assert not any("first case" in f or "former" in f for f in fronts), fronts
+    # "the latter" with both policies named before it in its own sentence: the card shows them.
+    assert any("the latter needs" in f for f in fronts), fronts
+    reasons = _left_out(result, "Write policies")
+    assert sum(r.startswith("refers to something not shown on the card") for r in reasons) == 2
+
+
+def test_sentence_starting_from_this_approach__shown_under_the_sentence_before() -> None:
+    (card,) = _cards(_extract("references.md"), "Write-back")
+    assert card.front.startswith("With this approach")
+    assert card.prompt == "Write-back collects the stores to a line in the cache."
+
+
+def test_first_case_or_the_latter_in_italian_german_chinese__no_cloze() -> None:
+    texts = {
+        "## Politiche\n\nCi sono due politiche di scrittura della cache.\n\n"
+        "Il primo caso aggiorna subito la **memoria centrale**.\n\n"
+        "Quest'ultima richiede un **bit di modifica** per ogni riga.\n": "Politiche",
+        "## Strategien\n\nEs gibt zwei Strategien für den Cache.\n\n"
+        "Im zweiten Fall wird die **Zeile** erst beim Verdrängen geschrieben.\n": "Strategien",
+        "## 策略\n\n缓存有两种写策略。\n\n后者需要为每一行保存一个**脏位**。\n\n"
+        "写直达和写回都很常见，前者实现起来更**简单**。\n": "策略",
+    }
+    for text, heading in texts.items():
+        result = _extract("x.md", text)
+        fronts = [c.front for c in _cards(result, heading)]
+        assert not any(
+            w in f for f in fronts for w in ("primo caso", "ultima", "zweiten Fall", "后者")
+        ), fronts
+        assert any(
+            r.startswith("refers to something not shown on the card")
+            for r in _left_out(result, heading)
+        ), heading
+    # "前者" after the two policies it picks from, in its own sentence: kept.
+    assert any("前者" in c.front for c in _cards(_extract("x.md", list(texts)[2]), "策略"))

@@ -24,7 +24,7 @@ from deckmark.parse.outline import (
     Table,
 )
 from deckmark.parse.outline import Section as OutlineSection
-from deckmark.parse.recipes import language
+from deckmark.parse.recipes import comments, language
 from deckmark.parse.recipes import phrasing as ph
 
 
@@ -115,26 +115,53 @@ class SectionCards:
 
     section_text: str | None = None
     """The section as Markdown, read once (see :meth:`names_variable`)."""
+    declarations: str | None = None
+    """The section's program code, comments and strings removed (see :meth:`names_variable`)."""
 
     def names_variable(self, hidden: str) -> bool:
         """``hidden`` is a name that the section's code gives its own example: one letter used
         in an expression (`A` beside ``len(A)``), a parameter or argument of a call
-        (``low`` beside ``MergeSort(A, low, high)``, ``ReadLock`` beside ``down(ReadLock)``),
-        or the name a ``def``/``function`` line defines. Such a blank asks for the author's
-        naming, nothing to learn. A letter used in no expression (Vim's `x`) stays."""
+        (``low`` beside ``MergeSort(A, low, high)``, ``ReadLock`` beside ``down(&readLock)``),
+        a name a program block declares, assigns or defines (``semaphore rmutex, readLock;``,
+        ``def merge(``, ``class Rational``). Such a blank asks for the author's naming, nothing
+        to learn, even where the prose says what the name holds ("low: the first index"). A
+        letter used in no expression (Vim's `x`) stays; so do the names a program uses but does
+        not declare (``WORKDIR``, ``fork()``): the tool's own vocabulary."""
         name = _MARKUP.sub("", hidden).strip()
-        if not re.fullmatch(r"[A-Za-z_]\w*", name):
-            return False
+        if not re.fullmatch(r"[A-Za-z_]\w*", name) or re.fullmatch(r"__\w+__", name):
+            return False  # a dunder name (`__init__`) is the language's, not the author's
         if self.section_text is None:
             self.section_text = "\n".join(map(block_markdown, self.section.blocks))
         bare = rf"(?<![\w.$\\-]){name}(?![\w(])"
         if len(name) == 1:
             used = rf"[(\[,=]\s*{bare}|{bare}\s*(?:[\[\]),=+*/<>]|\.\w)"
-        else:
-            argument = rf"\w\((?:[^()\n]*,\s*)?{bare}\s*(?:,[^()\n]*)?\)"
-            defined = rf"\b(?:def|function|func|fn)\s+{name}\s*\("
-            used = f"{argument}|{defined}"
-        return bool(re.search(used, self.section_text))
+            return bool(re.search(used, self.section_text))
+        # A multi-letter name in any case: "ReadLock" in the prose is `readLock` in the code.
+        argument = rf"\w\((?:[^()\n]*,\s*)?[&*]?\s*{bare}\s*(?:,[^()\n]*)?\)"
+        defined = rf"\b(?:def|function|func|fn)\s+{name}\s*\("
+        if re.search(f"{argument}|{defined}", self.section_text, re.IGNORECASE):
+            return True
+        return self.declares(name)
+
+    def declares(self, name: str, *, besides: str = "") -> bool:
+        """A program block of the section declares ``name`` on a line other than ``besides``."""
+        if self.declarations is None:
+            self.declarations = "\n".join(
+                without_comments(block.code) for block in self.program_blocks()
+            )
+        code = self.declarations
+        if besides.strip():
+            line = rf"^[ \t]*{re.escape(besides.strip())}[ \t]*$"
+            code = re.sub(line, "", code, count=1, flags=re.MULTILINE)
+        return declares(name, code)
+
+    def program_blocks(self) -> list[CodeBlock]:
+        """The section's code blocks in a programming language (not shell or config), in order."""
+        return [
+            block
+            for block in _all_blocks(self.section.blocks)
+            if isinstance(block, CodeBlock) and block.lang in comments.PROGRAM_LANGS
+        ]
 
     _labels: list[set[str]] | None = field(default=None, init=False, repr=False)
     """How many ``Key: value`` lines of the section use each key (see :meth:`repeats_label`)."""
@@ -359,6 +386,33 @@ _LOREM = re.compile(
 def is_placeholder(text: str) -> bool:
     """Lorem-ipsum filler: two or more of its words."""
     return len(_LOREM.findall(text)) >= 2
+
+
+_NOT_TYPES = (
+    "return|else|case|goto|throw|new|delete|yield|await|print|echo|not|and|or|in|is|import|"
+    "from|using|include|define|if|while|for|do|switch|break|continue|then|elif|raise|assert"
+)
+"""Words that stand before a name without declaring it (``return x;``, ``else y = 1``)."""
+
+
+def without_comments(code: str) -> str:
+    """Program code without its ``//``, ``#`` and ``/* */`` comments and string literals."""
+    code = re.sub(r"/\*.*?\*/", " ", code, flags=re.DOTALL)
+    code = re.sub(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'", '""', code)
+    return re.sub(r"(?://|#(?!include|define)).*", "", code)
+
+
+def declares(name: str, code: str) -> bool:
+    """``code`` (without comments) declares, assigns or defines ``name``, in any case:
+    ``semaphore rmutex, readLock;``, ``int n = 0;``, ``class Rational``, ``x = 5``."""
+    bare = rf"(?<![\w.$\\-]){re.escape(name)}(?![\w(])"
+    declared = (
+        rf"\b(?:class|struct|interface|enum|record|trait|type|typedef)\s+{bare}"
+        rf"|^[ \t]*{bare}\s*(?:[-+*/]?=|:=)(?!=)"
+        rf"|\b(?!(?:{_NOT_TYPES})\b)[A-Za-z_][\w<>\[\].]*[ \t]+(?:\w+[ \t]*,[ \t]*)*"
+        rf"{bare}[ \t]*[;,=\[]"
+    )
+    return bool(re.search(declared, code, re.IGNORECASE | re.MULTILINE))
 
 
 _MARKUP = re.compile(r"\\[()\[\]]|[$`*={}\\]")

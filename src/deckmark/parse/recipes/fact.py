@@ -74,7 +74,13 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     if sentence.count("**") % 2:  # bold that spans sentences: its markers belong to neither
         sentence = sentence.replace("**", "")
     previous, state.previous = state.previous, sentence
-    reference = ph.starts_with_reference(sentence.lstrip("_*"))
+    if elsewhere := language.points_elsewhere(sentence, out.notes.language):
+        # "The first case may result ...": which case is not on the card, so neither is the fact.
+        out.leave_out(source, f"refers to something not shown on the card ({elsewhere})", sentence)
+        return
+    reference = ph.starts_with_reference(sentence.lstrip("_*")) or language.leans_on_previous(
+        sentence, out.notes.language
+    )
     certain = state.about_subject and ph.starts_with_pronoun(sentence)
     sentence = ph.with_subject(sentence, state.subject, antecedent_certain=certain)
     state.about_subject = certain or ph.subject_end(sentence, state.subject.name) is not None

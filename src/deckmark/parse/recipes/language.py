@@ -205,3 +205,94 @@ def to_the_reader(sentence: str, notes_language: str) -> bool:
     the reader (advice), in English or the notes' language."""
     patterns = {_TO_THE_READER["en"], _TO_THE_READER.get(notes_language, _TO_THE_READER["en"])}
     return any(p.search(sentence) for p in patterns)
+
+
+# Phrases that pick one of several things named elsewhere ("the first case", "the latter",
+# "quest'ultimo", "der erste Fall", "前者"), per language (English counts in every language).
+_ONE_OF_SEVERAL: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\b(?:the|this|that)\s+(?:first|second|third|last|other)\s+(?:case|one|option|approach"
+        r"|method|solution|variant|version|way|alternative)s?\b|\bthe\s+(?:former|latter)\b"
+        r"|\bboth\s+(?:cases|approaches|methods|solutions|options|ways|variants|of them)\b",
+        re.I,
+    ),
+    "it": re.compile(
+        r"\b(?:il|nel|del|al|dal)\s+(?:primo|secondo|terzo|ultimo)\s+caso\b"
+        r"|\bquest[oaie]?\s*['’]?\s*ultim[oaie]\b|\bentramb[ie]\b"
+        r"|\b(?:la|il)\s+(?:prima|primo|seconda|secondo)\s+(?:soluzione|approccio|metodo|variante"
+        r"|opzione)\b",
+        re.I,
+    ),
+    "de": re.compile(
+        r"\b(?:der|im|den|dem|des)\s+(?:erste|zweite|dritte|letzte)[nm]?\s+Fall(?:es|s)?\b"
+        r"|\b(?:letzter|erster)(?:e|er|es|en|em)\b|\bbeide[n]?\s+(?:Fälle[n]?|Varianten|Ansätze)\b",
+        re.I,
+    ),
+    "es": re.compile(
+        r"\b(?:el|en el|del)\s+(?:primer|segundo|tercer|último)\s+caso\b"
+        r"|\b(?:este|esta|estos|estas)\s+últim[oa]s?\b|\bamb[oa]s\s+(?:casos|enfoques|métodos)\b",
+        re.I,
+    ),
+    "fr": re.compile(
+        r"\b(?:le|dans le|du)\s+(?:premier|second|deuxième|dernier)\s+cas\b"
+        r"|\b(?:ce|cette|ces)\s+derni(?:er|ère|ers|ères)\b|\bles deux cas\b",
+        re.I,
+    ),
+    "zh": re.compile(r"前者|后者|两者|第[一二三四]种(?:情况|方法|方案|解法|做法)"),
+}
+_COORDINATION = re.compile(r"\b(?:and|or|e|o|ed|oppure|und|oder|y|u|et|ou|sowie)\b|[、和与或及]")
+
+
+def points_elsewhere(sentence: str, notes_language: str) -> str | None:
+    """ "The first case may result ...", "Il primo caso ...", "前者 ...": the phrase that picks
+    one of several things the sentence itself does not name (none are coordinated before it),
+    or None. Such a sentence holds only with those things in view, which a card does not show."""
+    patterns = {_ONE_OF_SEVERAL["en"], _ONE_OF_SEVERAL.get(notes_language, _ONE_OF_SEVERAL["en"])}
+    if _script(sentence) == "zh":
+        patterns.add(_ONE_OF_SEVERAL["zh"])
+    for pattern in patterns:
+        for match in pattern.finditer(sentence):
+            if not _COORDINATION.search(sentence[: match.start()]):
+                return match.group(0)
+    return None
+
+
+_NEAR_START = r"^\W*(?:[^\W\d_]+\W+){0,2}?"
+# "With this approach, ...", "In questo caso ...", "这种方法 ...": what the sentence before named.
+_THIS_THING: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        rf"{_NEAR_START}(?:this|that|these|those|such)\s+(?:approach|method|solution|technique"
+        r"|strategy|case|variant|algorithm|trick|idea)s?\b",
+        re.I,
+    ),
+    "it": re.compile(
+        rf"{_NEAR_START}(?:quest[oaie]|tale|tali|quest['’])\s*(?:approcci[oi]|metod[oi]"
+        r"|soluzion[ei]|tecnic(?:a|he)|strategi[ae]|cas[oi]|variant[ei]|algoritm[oi])\b",
+        re.I,
+    ),
+    "de": re.compile(
+        rf"{_NEAR_START}(?:dieser|diese|dieses|diesem|diesen)\s+(?:Ansatz|Ansätze|Methode"
+        r"|Lösung|Verfahren|Fall|Variante|Algorithmus)\b",
+        re.I,
+    ),
+    "es": re.compile(
+        rf"{_NEAR_START}(?:este|esta|estos|estas|ese|esa)\s+(?:enfoque|método|solución|técnica"
+        r"|caso|algoritmo)s?\b",
+        re.I,
+    ),
+    "fr": re.compile(
+        rf"{_NEAR_START}(?:cette|ce|cet|ces)\s+(?:approche|méthode|solution|technique|cas"
+        r"|algorithme)s?\b",
+        re.I,
+    ),
+    "zh": re.compile(r"^\W{0,2}(?:这种|此种|该|此|这个)(?:方法|情况|方式|做法|解法|方案|算法)"),
+}
+
+
+def leans_on_previous(sentence: str, notes_language: str) -> bool:
+    """ "With this approach, ...", "In questo caso ...", "这种方式下 ...": the sentence starts from
+    a thing the one before it named, like a leading "This" (its card needs that sentence)."""
+    patterns = {_THIS_THING["en"], _THIS_THING.get(notes_language, _THIS_THING["en"])}
+    if _script(sentence) == "zh":
+        patterns.add(_THIS_THING["zh"])
+    return any(p.search(sentence) for p in patterns)
