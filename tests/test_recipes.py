@@ -295,3 +295,32 @@ def test_do_and_dont_table__the_dont_column_makes_no_card() -> None:
     assert any(
         m.startswith("the opposite of the row's own label") for m in _left_out(result, "Habits")
     )
+
+
+def test_line_outcome_depending_on_code_elsewhere__shown_with_that_code_or_no_card() -> None:
+    result = _extract("code-setup.md")
+    # The constructor's defaults are in another block of the section: both are on the card.
+    fronts = {c.back: c.front for c in _cards(result, "Standardwerte")}
+    assert set(fronts) == {"Bruch(0,1)", "Bruch(3,1)"}, fronts
+    assert all("int zaehler = 0, int nenner = 1" in front for front in fronts.values())
+    assert "Bruch b1" not in fronts["Bruch(3,1)"]  # only the lines its outcome depends on
+    # A line that needs nothing else keeps its plain card.
+    assert [c.front for c in _cards(result, "Felder")] == ["Felder: `int[] zahlen = new long[4];`"]
+    # A setup too long to show: no card, and check says why.
+    assert not _cards(result, "Lange Vorbereitung")
+    assert _left_out(result, "Lange Vorbereitung") == [
+        "what it gives depends on Konto, set elsewhere: Konto k = new Konto();"
+    ]
+
+
+def test_english_line_outcome_depending_on_a_declaration__asked_after_it() -> None:
+    text = (
+        "## Arrays\n\n```java\nObject[] objs = new String[2];\n"
+        "objs[0] = 1;  // throws ArrayStoreException\n```\n"
+    )
+    (card,) = _cards(_extract("x.md", text), "Arrays")
+    assert card.front == (
+        "In this java code, after\n\n```java\nObject[] objs = new String[2];\n```\n\n"
+        "what does `objs[0] = 1;` do?"
+    )
+    assert card.back == "Throws ArrayStoreException"

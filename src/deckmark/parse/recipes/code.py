@@ -9,7 +9,7 @@ from deckmark.model import CardKind, SourceLocation
 from deckmark.parse.outline import CodeBlock
 from deckmark.parse.recipes import comments
 from deckmark.parse.recipes import phrasing as ph
-from deckmark.parse.recipes.collector import SectionCards, fence
+from deckmark.parse.recipes.collector import SectionCards, declares, fence, without_comments
 
 _BLOCK_CARD_MAX_FACTS = 8
 """A "what does each line do?" card over more commented lines is too long to answer."""
@@ -85,12 +85,25 @@ def code_cards(
                 f"{fact.code}  # {fact.comment}",
             )
             continue
+        elsewhere = _outcome_set_elsewhere(out, block, fact)
+        setup = _setup_shown(out, block, fact, elsewhere) if elsewhere else None
+        if elsewhere and setup is None:
+            # "Rational r1 = new Rational();  // Rational(0,1)": the defaults that give it are
+            # in a constructor too long to show on the card.
+            unset = ", ".join(elsewhere)
+            out.leave_out(
+                line_source, f"what it gives depends on {unset}, set elsewhere", fact.code
+            )
+            continue
         if english:
-            _line_cards(out, block, fact, line_source, noun, where)
+            _line_cards(out, block, fact, line_source, noun, where, setup)
         else:
             snippet = textwrap.dedent(fact.code)
             shown = fence(snippet, block.lang) if "\n" in snippet else f"`{snippet}`"
-            out.add(CardKind.CODE, f"{subject.name}: {shown}", fact.comment, line_source)
+            front = f"{subject.name}: {shown}"
+            if setup:  # the lines the outcome depends on, then the line
+                front = f"{subject.name}:\n\n{fence(setup, block.lang)}\n\n{shown}"
+            out.add(CardKind.CODE, front, fact.comment, line_source)
     for output in facts.outputs:
         line_source = SourceLocation(
             path=source.path, line=source.line + block.fenced + output.line
@@ -102,6 +115,47 @@ def code_cards(
         else:  # the heading, the code and the command: no English template words
             question = f"{subject.name}\n\n{shown}`{output.command}` → ?"
         out.add(CardKind.CODE, question, output.output, line_source)
+
+
+def _outcome_set_elsewhere(
+    out: SectionCards, block: CodeBlock, fact: comments.CommentedCode
+) -> list[str]:
+    """The names a program line reads that other lines of the section's code declare, when its
+    comment is what the line gives (``objArr[0] = x;  // throws ...`` after ``object[]
+    objArr;``): that outcome depends on those lines."""
+    if block.lang not in comments.PROGRAM_LANGS or not comments.gives_outcome(fact.comment):
+        return []
+    code = without_comments(fact.code)
+    read = dict.fromkeys(re.findall(r"(?<![\w.$])[A-Za-z_]\w*", code))
+    return [name for name in read if out.declares(name, besides=fact.code)]
+
+
+_SETUP_MAX_LINES = 8
+"""More lines of setup above a line make a card about the whole program, not the line."""
+
+
+def _setup_shown(
+    out: SectionCards, block: CodeBlock, fact: comments.CommentedCode, names: list[str]
+) -> str | None:
+    """The code a card shows above ``fact`` so that its outcome follows from what it shows:
+    each earlier block of the section that declares one of ``names`` (the whole block: a
+    constructor's defaults are inside its class), and so the earlier lines of ``fact``'s own
+    block; None when they do not declare every name or are too long to show."""
+    shown: list[str] = []
+    for other in out.program_blocks():
+        own = other.source == block.source
+        code = "\n".join(block.code.split("\n")[: fact.line]) if own else other.code
+        if any(declares(name, without_comments(code)) for name in names):
+            shown.extend(code.split("\n"))
+        if own:
+            break
+    lines = [line.rstrip() for line in shown if line.strip()]
+    setup = "\n".join(lines)
+    if len(lines) > _SETUP_MAX_LINES or not all(
+        declares(name, without_comments(setup)) for name in names
+    ):
+        return None
+    return textwrap.dedent(setup)
 
 
 def _teaches_nothing(fact: comments.CommentedCode) -> str | None:
@@ -142,26 +196,33 @@ def _line_cards(
     line_source: SourceLocation,
     noun: str,
     where: str,
+    setup: str | None = None,
 ) -> None:
-    """A commented line both ways: what does it do, and which line does that."""
+    """A commented line both ways: what does it do, and which line does that; after ``setup``
+    (the lines its outcome depends on), only what it does."""
     snippet = textwrap.dedent(fact.code)
     # "=> /path/to" or a bare value ("/path/to/foo", "'h'", "42"): what the line gives.
     result = re.match(r"^(?:=>|->|→)\s*(.+)$", fact.comment) or re.match(
         r"^([\"'/\d[{(].*)$", fact.comment
     )
+    if setup:
+        asks, answer = ("give", result.group(1)) if result else ("do", fact.comment)
+        question = f"{where}, after\n\n{fence(setup, block.lang)}\n\nwhat does `{snippet}` {asks}?"
+        out.add(CardKind.CODE, question, ph.capitalise(answer), line_source)
+        return
     if result:
-        setup = comments.setup_of(block.code, block.lang, fact.line)
-        if setup and setup[1]:
+        shell_setup = comments.setup_of(block.code, block.lang, fact.line)
+        if shell_setup and shell_setup[1]:
             # "${name:0:length}" after "length=2" only: the value of name is set elsewhere.
-            unset = ", ".join(sorted(setup[1]))
+            unset = ", ".join(sorted(shell_setup[1]))
             out.leave_out(line_source, f"what it gives depends on {unset}, set elsewhere", snippet)
             return
         given = ""
-        if setup and setup[0]:
+        if shell_setup and shell_setup[0]:
             given = (
-                f" after `{setup[0][0]}`,"
-                if len(setup[0]) == 1 and len(setup[0][0]) <= 60
-                else f" after\n\n{fence(chr(10).join(setup[0]), block.lang)}\n\n"
+                f" after `{shell_setup[0][0]}`,"
+                if len(shell_setup[0]) == 1 and len(shell_setup[0][0]) <= 60
+                else f" after\n\n{fence(chr(10).join(shell_setup[0]), block.lang)}\n\n"
             )
         question = f"{where},{given} what does `{snippet}` give?".replace("\n\n what", "\n\nwhat")
         out.add(CardKind.CODE, question, result.group(1), line_source)

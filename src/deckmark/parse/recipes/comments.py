@@ -68,6 +68,20 @@ def states_language_behaviour(comment: str) -> bool:
     return bool(_LANGUAGE_BEHAVIOUR.search(comment))
 
 
+_OUTCOME = re.compile(
+    r"^(?:=>|->|→)|^[\"'\d\[{(]|^[A-Z]\w*\(.*\)\W*$|^(?:throws?|raises?|errors?|exceptions?"
+    r"|(?:syntax|compile|compiler|runtime|type)\s*errors?|valid|invalid|illegal|ok|true|false"
+    r"|null|nil|none|undefined|nan|compiles|(?:does not|doesn't|won't) compile)\b",
+    re.IGNORECASE,
+)
+
+
+def gives_outcome(comment: str) -> bool:
+    """The comment is what the line gives or how it ends (``// Rational(0,1)``, ``// throws
+    ArrayTypeMismatchException``, ``// valid from C# 4.0 on``), not what the line does."""
+    return bool(_OUTCOME.search(comment.strip()))
+
+
 _OUTPUT_RE = re.compile(r"^(?:output|prints?|result|returns?|=>|->)\s*:?\s*(.*)$", re.IGNORECASE)
 _DIRECTIVE_RE = re.compile(r"^#\s*(?:syntax|escape|check)\s*=|^#!")
 _PROMPT_RE = re.compile(r"^(?:\$|>)\s+")
