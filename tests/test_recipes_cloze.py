@@ -184,7 +184,7 @@ def test_recommendation_with_a_marked_span__no_card__a_gerund_subject_is_no_orde
 def test_deletion_printed_in_the_context_line__no_cloze__other_deletions_kept() -> None:
     result = _extract("context-line.md")
     printed = {
-        "Definition of compact set": "**a compact set**",  # article aside
+        "Compact sets": "**a compact set**",  # article aside, plural heading
         "Noetherrian rings": "**Noetherian**",  # heading misspelt by one letter
         "memoria a lungo termine": "**MLT**",  # the heading's initials
         "Der Stapelspeicher": "**Stapelspeicher**",

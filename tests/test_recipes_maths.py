@@ -8,7 +8,8 @@ its full output.
 
 from __future__ import annotations
 
-from deckmark.model import CLOZE_RE, Card
+from deckmark.model import CLOZE_RE, Card, CardKind
+from deckmark.parse.notes import NotesResult
 from tests.recipe_cards import cards_under, extract, left_out
 
 
@@ -40,3 +41,59 @@ def test_word_after_a_preposition_is_no_verb__the_cut_falls_at_the_real_verb() -
     deletions = _deletions(cards_under(result, "Maps between spaces"))
     assert "the whole space" in deletions, deletions
     assert not any("balls" in d for d in deletions), deletions
+
+
+def _asked(result: NotesResult, heading: str) -> list[tuple[str, str]]:
+    return [
+        (c.front, c.back) for c in cards_under(result, heading) if c.kind is CardKind.DEFINITION
+    ]
+
+
+def test_definition_heading__one_card_with_the_definition_whole() -> None:
+    result = extract("maths.md")
+    [(front, back)] = _asked(result, "Definition of group")
+    assert front == "What is a group?"
+    # The axioms are part of the definition; no blank is cut from any of them.
+    assert back.startswith("A group is a set $G$") and "3. every element has an inverse." in back
+    fronts = [c.front for c in cards_under(result, "Definition of group")]
+    assert not any("associative" in f or "inverse" in f for f in fronts), fronts
+    # The callout after the definition is read by the other recipes.
+    assert "Every group has exactly {{c1::**one identity element**}}." in fronts
+    # A display formula after the definition belongs to it.
+    [(_, order)] = _asked(result, "Definition of order")
+    assert order.endswith("$$\n|G| = \\#G\n$$"), order
+
+
+def test_definition_heading__asks_with_the_words_the_definition_uses() -> None:
+    result = extract("maths.md")
+    asked = {
+        heading: _asked(result, heading)[0][0]
+        for heading in (
+            "Definition of abelian",
+            "Definition of cosets",
+            "Definition of order",
+            "Definition of commutativity",
+            "Lemma of the unique identity",
+        )
+    }
+    assert asked == {
+        "Definition of abelian": "What does “abelian” mean?",  # "G is abelian if ..."
+        "Definition of cosets": "What are cosets?",
+        "Definition of order": "What is the order?",  # "The order of a group is ..."
+        "Definition of commutativity": "What is commutativity?",  # no article: uncountable
+        "Lemma of the unique identity": "What does the lemma of the unique identity state?",
+    }
+
+
+def test_definition_heading_in_italian__the_heading_asks_as_written() -> None:
+    result = extract("maths-it.md")
+    assert [c.front for c in result.cards] == ["Definizione di sottogruppo", "Teorema di Lagrange"]
+    assert all(c.kind is CardKind.DEFINITION for c in result.cards)
+    assert result.cards[1].back.startswith("Se $H$ è un sottogruppo")
+
+
+def test_definition_heading_over_a_long_body__left_out_with_the_reason() -> None:
+    text = "# Rings\n\n## Definition of ring\n\n" + "A ring is a set with two operations. " * 20
+    result = extract("long.md", text)
+    assert result.cards == ()
+    assert left_out(result, "Definition of ring")[0].startswith("definition too long for one card")

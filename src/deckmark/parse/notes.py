@@ -14,7 +14,7 @@ from deckmark.model import Card, Diagnostic, Section
 from deckmark.parse.frontmatter import parse_front_matter
 from deckmark.parse.outline import Block, CodeBlock, Html, ListBlock, Outline, Paragraph
 from deckmark.parse.outline import Section as OutlineSection
-from deckmark.parse.recipes import comparison, language, qa, walk
+from deckmark.parse.recipes import comparison, definition, language, qa, walk
 from deckmark.parse.recipes import phrasing as ph
 from deckmark.parse.recipes.collector import (
     NotesFile,
@@ -213,7 +213,8 @@ class NotesExtractor:
             return out
         subject = self.notes.subject(section.title, first_statement(blocks))
         keyword = ph.keyword_heading(section.title)
-        walk.blocks(out, blocks, TopicState(subject=subject, keyword=keyword, defined=False))
+        state = TopicState(subject=subject, keyword=keyword, defined=False)
+        walk.blocks(out, definition.from_heading(out, blocks, state), state)
         out.flush_figures()
         return out
 

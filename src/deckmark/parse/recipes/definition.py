@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 from deckmark.model import CardKind, SourceLocation
-from deckmark.parse.outline import DefinitionList
+from deckmark.parse.outline import Block, DefinitionList, Figure, ListBlock, Paragraph
 from deckmark.parse.recipes import language
 from deckmark.parse.recipes import phrasing as ph
-from deckmark.parse.recipes.collector import SectionCards, TopicState
+from deckmark.parse.recipes.collector import SectionCards, TopicState, block_markdown
 
 
 def from_key_value(
@@ -125,3 +125,101 @@ def definition_list_cards(out: SectionCards, block: DefinitionList) -> None:
         else:
             answer = "\n".join(f"{n}. {d}" for n, d in enumerate(item.definitions, 1))
         out.add(CardKind.DEFINITION, question, answer, item.source)
+
+
+# "Definition of open set", "Definizione di grafo", "Definición de árbol", "Définition d'un
+# groupe", "Definition von Stetigkeit", "群的定义": the heading names the term its body defines.
+_DEFINITION_HEADING = re.compile(
+    r"^(?:definitions?|def\.|definizione|definici[oó]n|d[ée]finition|defini[cç][aã]o)\s+"
+    r"(?:of|for|di|del|della|dello|dei|degli|delle|de(?:\s+la|\s+los|\s+las|l)?|d['’]|des|du"
+    r"|von|der|do|da|dos|das)\s*(?:(?:a|an|the|un|una|uno|un['’]|una['’]|le|la|l['’]|el|une)\s+)?"
+    r"(?P<term>\S.*)$"
+    r"|^(?P<cjk>\S.*?)(?:的定义|の定義)$",
+    re.IGNORECASE,
+)
+_MASS_NOUN = re.compile(r"(?:ity|ence|ance|ness|ism|ing)$", re.IGNORECASE)
+"""Endings of uncountable nouns: "What is convergence?", not "What is a convergence?"."""
+_HEAD_NOUN = re.compile(
+    r"\s+(?:of|for|in|on|by|from|with|over|under|between|and|or|\w+ed)\s+", re.IGNORECASE
+)
+"""Where the head noun of a term ends: "metric| defined for functions", "subbasis| of ..."."""
+_ADJECTIVE = re.compile(r"(?:able|ible|ive|ous|ic|ful|less|ant|ent)$", re.IGNORECASE)
+"""Endings of adjectives: a term that is one ("metrizable") is asked for its meaning."""
+MAX_DEFINITION_WORDS = 120
+"""A longer body is a chapter, not one definition to recall."""
+
+
+_STATEMENT_HEADING = re.compile(
+    r"^(?:lemma|theorem|proposition|corollary|teorema|proposizione|corollario|proposici[oó]n"
+    r"|corolario|th[ée]or[èe]me|corollaire|satz|korollar)\s+"
+    r"(?:of|for|on|di|del|della|sul|sulla|de(?:l|\s+la)?|d['’]|du|des|von|über|zum|zur)\s+\S",
+    re.IGNORECASE,
+)
+"""A named result, "Lemma of comparing basis": the body states it, the card asks for it."""
+
+
+def defined_by_heading(title: str) -> str | None:
+    """The term a "Definition of X" heading names, or None."""
+    match = _DEFINITION_HEADING.match(title.strip().rstrip(":："))
+    if match is None:
+        return None
+    return (match.group("term") or match.group("cjk")).strip()
+
+
+def _question(out: SectionCards, answer: str) -> str | None:
+    """What a definition or named-result heading asks, or None for another heading."""
+    title = out.section.title.strip().rstrip(":：")
+    if term := defined_by_heading(title):
+        return _ask_definition(out, term, answer)
+    if _STATEMENT_HEADING.match(title):
+        return f"What does the {ph.lower_first(title)} state?" if out.notes.english else title
+    return None
+
+
+def from_heading(out: SectionCards, blocks: list[Block], state: TopicState) -> list[Block]:
+    """ "Definition of open set" over "$U \\subseteq X$ is an open set if $U \\in T$" →
+    "What is an open set?" with the definition as written: its sentences, axioms and
+    formulas, whole ("Lemma of X": "What does the lemma of X state?"). Maths prose states a
+    term and its condition together, so no blank of it can ask for one without giving the
+    other away. The blocks after the definition (a callout, code, a table) are returned for
+    the other recipes."""
+    title = out.section.title.strip()
+    if not (defined_by_heading(title) or _STATEMENT_HEADING.match(title)):
+        return blocks
+    count = 0
+    while count < len(blocks) and isinstance(blocks[count], Paragraph | ListBlock | Figure):
+        count += 1
+    body = [block_markdown(block).strip() for block in blocks[:count]]
+    if not any(isinstance(b, Paragraph | ListBlock) for b in blocks[:count]):
+        return blocks  # only formulas or images: nothing that says it in words
+    state.defined = True
+    answer = "\n\n".join(filter(None, body))
+    if len(ph.words(ph.mask_math(answer))) > MAX_DEFINITION_WORDS:
+        out.leave_out(blocks[0].source, "definition too long for one card", answer)
+        return blocks[count:]
+    question = _question(out, answer)
+    assert question is not None  # the heading matched above
+    out.add(CardKind.DEFINITION, question, answer, blocks[0].source)
+    return blocks[count:]
+
+
+def _ask_definition(out: SectionCards, term: str, answer: str) -> str:
+    """ "What is an open set?" (the article the definition uses), "What are limit points?";
+    in notes of another language the heading as written."""
+    if not out.notes.english:
+        return ph.capitalise(out.section.title.strip().rstrip(":："))
+    if ph.mask_math(term) != term:
+        return f"What is {term}?"  # a formula: no article
+    head = _HEAD_NOUN.split(term, maxsplit=1)[0].split()[-1]
+    used = re.search(rf"\b(a|an|the)\s+{re.escape(term)}\b", answer, re.IGNORECASE)
+    predicate = re.search(rf"\b(?:is|are)\s+{re.escape(term)}\b", answer, re.IGNORECASE)
+    if not used and len(term.split()) == 1 and (predicate or _ADJECTIVE.search(head)):
+        return f"What does “{term}” mean?"  # "G is abelian if ...", "metrizable"
+    if head.lower().endswith("s") and not head.lower().endswith(("ss", "us", "is")):
+        return f"What are {term}?"
+    if used and used.group(1).lower() == "the":
+        return f"What is the {term}?"
+    if not used and _MASS_NOUN.search(head):
+        return f"What is {term}?"
+    article = "an" if term[:1].lower() in "aeiou" else "a"
+    return f"What is {article} {term}?"
