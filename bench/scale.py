@@ -47,6 +47,11 @@ class Run:
 
 def tree_rss_kb(root: int) -> int:
     """Resident memory of process ``root`` and all its descendants now, in KiB."""
+    return sum(process_tree_kb(root).values())
+
+
+def process_tree_kb(root: int) -> dict[int, int]:
+    """Resident memory of process ``root`` and of each of its descendants now, KiB by pid."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -57,7 +62,7 @@ def tree_rss_kb(root: int) -> int:
             rss[pid] = int(fields[21]) * PAGE_KB
         except (OSError, ValueError, IndexError):
             continue  # gone meanwhile
-    tree, total = {root}, 0
+    tree = {root}
     grew = True
     while grew:  # to a fixpoint: a child's pid may be lower than its parent's
         grew = False
@@ -65,9 +70,7 @@ def tree_rss_kb(root: int) -> int:
             if parent in tree and pid not in tree:
                 tree.add(pid)
                 grew = True
-    for pid in tree:
-        total += rss.get(pid, 0)
-    return total
+    return {pid: rss.get(pid, 0) for pid in tree}
 
 
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
