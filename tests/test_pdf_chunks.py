@@ -58,7 +58,9 @@ def count_layouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
             calls.append(len(jobs))
             return run(jobs, workers)
 
-        if '"mode": "numbers"' in args[2][0]:
+        chunks = list(args[2])  # the chunks' data, made as they are laid out
+        args = (*args[:2], chunks, *args[3:])
+        if chunks and '"mode": "numbers"' in chunks[0]:
             return laid_out(*args, **kwargs)
         monkeypatch.setattr(pdf_exporter, "in_children", count)
         try:
@@ -85,9 +87,9 @@ def words(path: Path) -> list[list[tuple[str, float, float]]]:
 
 def sheet_with_cache(deck: Deck, out: Path) -> list[str]:
     """The sheet's page texts, built with (and into) the cache in ``out``."""
-    cache = BuildCache(out)
-    [path] = export_sheet_pdf(deck, out, ExportOptions(), cache=cache).paths
-    cache.save()
+    with BuildCache(out) as cache:
+        [path] = export_sheet_pdf(deck, out, ExportOptions(), cache=cache).paths
+        cache.save()
     return page_texts(path)
 
 
@@ -208,13 +210,14 @@ def test_sheet_pdf__damaged_cache_entries__ignored(
     jobs = count_layouts(monkeypatch)
     deck, out = sectioned_deck(sections=8, per_section=30), tmp_path / "out"
     fresh = sheet_with_cache(deck, out)
-    entries = sorted((out / CACHE_DIR).glob("typst-*/*.pickle"))
-    assert len(entries) == jobs[0] + 1  # the chunks and the fields' Typst blocks
+    entries = sorted((out / CACHE_DIR).glob("typst-*/*.*"))
+    assert len(entries) == 2 * jobs[0] + 1  # each chunk's PDF and query, the fields' blocks
     for entry in entries:  # same length, other bytes: the checksum no longer matches
         data = bytearray(entry.read_bytes())
         data[len(data) // 2] ^= 0xFF
         entry.write_bytes(bytes(data))
-    [path] = export_sheet_pdf(deck, out, ExportOptions(), cache=BuildCache(out)).paths
+    with BuildCache(out) as cache:
+        [path] = export_sheet_pdf(deck, out, ExportOptions(), cache=cache).paths
     assert jobs[1] == jobs[0]
     assert page_texts(path) == fresh
 
@@ -319,9 +322,10 @@ def test_pdfs__rebuild_after_one_edit__converts_only_the_edited_fields(
         return real_parse(markdown)
 
     monkeypatch.setattr(typst_data, "parse", parse)
-    edited, cache = sectioned_deck(sections=2, per_section=5, edited=7), BuildCache(out)
-    [cards] = export_cards_pdf(edited, out, options, cache=cache).paths
-    [sheet] = export_sheet_pdf(edited, out, options, cache=cache).paths
+    edited = sectioned_deck(sections=2, per_section=5, edited=7)
+    with BuildCache(out) as cache:
+        [cards] = export_cards_pdf(edited, out, options, cache=cache).paths
+        [sheet] = export_sheet_pdf(edited, out, options, cache=cache).paths
     assert set(parsed) == {"Answer A007 changed"}
     fresh = tmp_path / "fresh"
     [fresh_cards] = export_cards_pdf(edited, fresh, options).paths

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import itertools
 import re
@@ -631,7 +632,7 @@ def build(
     options = options or ExportOptions()
     now = now if now is not None else int(time.time())
     cache = BuildCache(out_dir) if use_cache else None
-    with file_errors(out_dir):
+    with file_errors(out_dir), cache or contextlib.nullcontext():
         sources = discover(paths)
         _check_output_names(sources)
         steps, counter = len(sources) * (1 + len(formats)), itertools.count()

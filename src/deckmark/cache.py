@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from deckmark.exporters import Export
 from deckmark.model import Diagnostic
@@ -117,7 +117,12 @@ class BuildCache:
 
     def __init__(self, out_dir: Path) -> None:
         self.folder = out_dir / CACHE_DIR
-        self._pending: dict[Path, bytes] = {}
+        self._pending: dict[Path, tuple[int, int]] = {}
+        """Entries :meth:`save` writes: where each one is in the spool (offset, length)."""
+        self._spool: BinaryIO | None = None
+        """An anonymous temporary file with the pending entries (each a checksum, then its payload):
+        the build's memory does not grow with what it will cache (a 20,000-section deck is
+        some 100 MB pickled, its PDFs' chunks as much again)."""
         self._used: set[Path] = set()
 
     def _path(self, kind: str, key: str) -> Path:
@@ -137,32 +142,107 @@ class BuildCache:
             value = pickle.loads(payload)
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             return None  # written by another deckmark: build it again
+        self._touch(path)
+        return value
+
+    def get_file(self, kind: str, key: str, target: Path) -> bool:
+        """Copy the file stored under ``key`` (:meth:`put_file`) to ``target``; False (and no
+        ``target``) if there is none or it is damaged."""
+        path = self._path(kind, key).with_suffix(".file")
+        try:
+            with path.open("rb") as entry, target.open("wb") as out:
+                checksum = entry.read(32)
+                digest = hashlib.sha256()
+                while block := entry.read(_BLOCK):
+                    digest.update(block)
+                    out.write(block)
+        except OSError:
+            target.unlink(missing_ok=True)
+            return False
+        if digest.digest() != checksum:
+            target.unlink(missing_ok=True)
+            return False
+        self._touch(path)
+        return True
+
+    def _touch(self, path: Path) -> None:
         with contextlib.suppress(OSError):
             os.utime(path)  # used: keep it
         self._used.add(path)
-        return value
 
     def put(self, kind: str, key: str, value: Any) -> None:
         """Store ``value`` when the build succeeds (:meth:`save`): a failed build writes nothing."""
-        payload = pickled(value)
-        if payload is not None:
-            self._pending[self._path(kind, key)] = hashlib.sha256(payload).digest() + payload
+        spool = self._spooled()
+        start = spool.seek(0, os.SEEK_END)
+        spool.write(bytes(32))  # the checksum, once the payload is written
+        writer = _Hashing(spool)
+        try:
+            # Pickled straight into the spool, a frame at a time: never whole in memory.
+            pickle.dump(value, writer, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            spool.truncate(start)  # not cached: costs time, never a build
+            return
+        self._pending_entry(self._path(kind, key), start, writer)
+
+    def put_file(self, kind: str, key: str, source: Path) -> None:
+        """Store a copy of the file ``source`` (a PDF: kept as it is, not pickled), as
+        :meth:`put` does."""
+        spool = self._spooled()
+        start = spool.seek(0, os.SEEK_END)
+        spool.write(bytes(32))
+        writer = _Hashing(spool)
+        with source.open("rb") as f:
+            while block := f.read(_BLOCK):
+                writer.write(block)
+        self._pending_entry(self._path(kind, key).with_suffix(".file"), start, writer)
+
+    def _spooled(self) -> BinaryIO:
+        if self._spool is None:
+            # Closed by save() or close(); anonymous, so nothing is ever left on disk.
+            self._spool = tempfile.TemporaryFile(prefix="deckmark-cache-")  # noqa: SIM115
+        return self._spool
+
+    def _pending_entry(self, path: Path, start: int, writer: _Hashing) -> None:
+        spool = self._spooled()
+        end = spool.tell()
+        spool.seek(start)
+        spool.write(writer.digest.digest())
+        spool.seek(end)
+        self._pending[path] = (start, end - start)
 
     def save(self) -> None:
         """Write what :meth:`put` stored; a cache that cannot be written only costs time."""
-        for path, data in self._pending.items():
-            with contextlib.suppress(OSError):
-                path.parent.mkdir(parents=True, exist_ok=True)
-                # No fsync: an entry cut short by a crash fails its checksum and is rebuilt.
-                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-                try:
-                    with os.fdopen(fd, "wb") as f:
-                        f.write(data)
-                    os.replace(tmp, path)
-                    self._used.add(path)
-                finally:
-                    Path(tmp).unlink(missing_ok=True)
+        spool, self._spool = self._spool, None
+        if spool is None:
+            return
+        with spool:
+            for path, (start, length) in self._pending.items():
+                with contextlib.suppress(OSError):
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    # No fsync: an entry cut short by a crash fails its checksum and is rebuilt.
+                    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+                    try:
+                        with os.fdopen(fd, "wb") as f:
+                            spool.seek(start)
+                            _copy(spool, f, length)
+                        os.replace(tmp, path)
+                        self._used.add(path)
+                    finally:
+                        Path(tmp).unlink(missing_ok=True)
         self._pending.clear()
+
+    def close(self) -> None:
+        """Forget what :meth:`put` stored and not saved (the build failed)."""
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+        self._pending.clear()
+
+    def __enter__(self) -> BuildCache:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def unchanged_export(self, key: str, out_dir: Path) -> Export | None:
         """The export stored under ``key`` if every file it wrote is still as it was written."""
@@ -207,6 +287,31 @@ class BuildCache:
                             latest_only and entry not in self._used
                         ) or entry.stat().st_mtime < week:
                             entry.unlink()
+
+
+_BLOCK = 1 << 20
+"""Bytes copied at a time between the spool, the cache's files and the outputs."""
+
+
+class _Hashing:
+    """A binary file's ``write`` that also hashes what it writes (pickle.dump's target)."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        self.digest.update(data)
+        return self.file.write(data)
+
+
+def _copy(source: BinaryIO, target: BinaryIO, length: int) -> None:
+    while length > 0:
+        block = source.read(min(_BLOCK, length))
+        if not block:
+            raise OSError("the cache's spool ended early")
+        target.write(block)
+        length -= len(block)
 
 
 def pickled(value: Any) -> bytes | None:

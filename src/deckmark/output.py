@@ -38,6 +38,17 @@ def write_atomic(path: Path, data: bytes) -> None:
     file is removed and ``path`` is untouched. Inside :func:`all_or_nothing` the rename waits
     until the whole batch is written.
     """
+    with atomic_file(path) as tmp, tmp.open("wb") as f:
+        f.write(data)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[Path]:
+    """A temporary file next to ``path`` to write (by any process): when the block ends it
+    becomes ``path`` as :func:`write_atomic` makes it, or is removed if the block fails.
+
+    For outputs too big to hold in memory (a PDF of thousands of pages is written as it is
+    joined)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     umask = os.umask(0)
     os.umask(umask)
@@ -51,10 +62,13 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         # mkstemp makes the file private (0600); give it the permissions a plain open() would.
         os.fchmod(fd, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as tmp:
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
+        os.close(fd)
+        yield Path(tmp_name)
+        fd = os.open(tmp_name, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         batch = _batch.get()
         if batch is None:
             os.replace(tmp_name, path)
@@ -62,7 +76,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             batch.append(_Staged(Path(tmp_name), path))
     except BaseException as e:
         Path(tmp_name).unlink(missing_ok=True)
-        if isinstance(e, OSError) and e.errno is not None and e.filename is None:
+        if isinstance(e, OSError) and e.errno is not None and e.filename in (None, tmp_name):
             e.filename = str(path)  # a full disk names no file
         raise
 

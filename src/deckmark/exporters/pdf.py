@@ -19,14 +19,14 @@ reported as a warning.
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import math
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,11 +41,11 @@ from deckmark.exporters.typst_jobs import (
     in_child,
     in_children,
     typst_pdf,
-    typst_pdf_and_query,
+    typst_pdf_file,
     typst_query,
 )
 from deckmark.model import Card, Deck, Diagnostic
-from deckmark.output import write_atomic
+from deckmark.output import atomic_file
 from deckmark.render.typst_data import (
     MEDIA_FOLDER,
     Block,
@@ -188,18 +188,23 @@ def export_cards_pdf(
             ]
         chunks = _Chunks(cache=cache, kind=kind) if cache else None
         cards, problems, sizes = _fit_cards(root, printed, deck.name, layout, chunks)
-        pdf = _compile_cards(root, cards, deck.name, layout, options.duplex, sizes, chunks)
-    warnings = shown + _continuation_warnings(cards) + problems
-    if options.duplex == "none":
-        fronts = out_dir / f"{deck.slug}-cards-fronts.pdf"
-        backs = out_dir / f"{deck.slug}-cards-backs.pdf"
-        pages = list(range(_page_count(pdf)))
-        write_atomic(fronts, _finish(pdf, None, pages[0::2]))
-        write_atomic(backs, _finish(pdf, None, pages[1::2][::-1]))
-        return Export(paths=(fronts, backs), warnings=tuple(warnings))
-    path = out_dir / f"{deck.slug}-cards.pdf"
-    flip = "/DuplexFlipLongEdge" if options.duplex == "long" else "/DuplexFlipShortEdge"
-    write_atomic(path, _finish(pdf, flip, None))
+        del printed  # the cards as fitted are what is laid out
+        warnings = shown + _continuation_warnings(cards) + problems
+        compile_to = partial(_compile_cards, root, cards, deck.name, layout, options.duplex, sizes)
+        if options.duplex == "none":
+            fronts = out_dir / f"{deck.slug}-cards-fronts.pdf"
+            backs = out_dir / f"{deck.slug}-cards-backs.pdf"
+            joined = root / "joined.pdf"
+            pages = list(range(compile_to(chunks, joined, None)))
+            with atomic_file(fronts) as file:
+                _pages_of(joined, pages[0::2], file)
+            with atomic_file(backs) as file:
+                _pages_of(joined, pages[1::2][::-1], file)
+            return Export(paths=(fronts, backs), warnings=tuple(warnings))
+        path = out_dir / f"{deck.slug}-cards.pdf"
+        flip = "/DuplexFlipLongEdge" if options.duplex == "long" else "/DuplexFlipShortEdge"
+        with atomic_file(path) as file:
+            compile_to(chunks, file, flip)
     return Export(paths=(path,), warnings=tuple(warnings))
 
 
@@ -237,7 +242,8 @@ def export_sheet_pdf(
             ]
         layout = LAYOUTS[options.paper]
         chunks = _Chunks(cache=cache, kind=kind) if cache else None
-        write_atomic(path, _compile_sheet(root, deck.name, layout, sections, chunks))
+        with atomic_file(path) as file:
+            _compile_sheet(root, deck.name, layout, sections, chunks, file)
     return Export(paths=(path,), warnings=tuple(warnings))
 
 
@@ -247,35 +253,40 @@ def _compile_sheet(
     layout: SheetLayout,
     sections: Sequence[tuple[tuple[str, ...], Sequence[tuple[Card, dict[str, Any]]]]],
     cache: _Chunks | None,
-) -> bytes:
-    """The study sheet, laid out in chunks of whole entries (see deckmark.exporters.pdf_pages).
+    out_file: Path,
+) -> None:
+    """The study sheet written to ``out_file``, laid out in chunks of whole entries (see
+    deckmark.exporters.pdf_pages).
 
     A chunk may start inside a section: it goes on without the heading, as the sheet does when
     a column ends inside a section."""
     flat = [(n, entry) for n, (_, entries) in enumerate(sections) for _, entry in entries]
     weighed = [(card.key, len(_json(entry))) for _, entries in sections for card, entry in entries]
     page = {"title": title, "page_w": layout.page_w, "page_h": layout.page_h}
-    chunks = []
-    for number, items in enumerate(chunk_ranges(weighed, SHEET_CHUNKS)):
-        parts: list[dict[str, Any]] = []
-        for i in items:
-            section, entry = flat[i]
-            if i == items.start or flat[i - 1][0] != section:
-                heading = i == 0 or flat[i - 1][0] != section  # else it continues a section
-                parts.append({"path": list(sections[section][0]) if heading else [], "cards": []})
-            parts[-1]["cards"].append(entry)
-        mode = "first" if number == 0 else "column"
-        chunks.append(_json({**page, "mode": mode, "sections": parts}))
-    laid_out = _laid_out(root, "sheet.typ", chunks, "<sheet-end>", cache, workers=1)
+
+    def chunks() -> Iterator[str]:
+        for number, items in enumerate(chunk_ranges(weighed, SHEET_CHUNKS)):
+            parts: list[dict[str, Any]] = []
+            for i in items:
+                section, entry = flat[i]
+                if i == items.start or flat[i - 1][0] != section:
+                    heading = i == 0 or flat[i - 1][0] != section  # else it continues a section
+                    path = list(sections[section][0]) if heading else []
+                    parts.append({"path": path, "cards": []})
+                parts[-1]["cards"].append(entry)
+            mode = "first" if number == 0 else "column"
+            yield _json({**page, "mode": mode, "sections": parts})
+
+    laid_out = _laid_out(root, "sheet.typ", chunks(), "<sheet-end>", cache, workers=1)
     top = SHEET_MM["margin_top"] * PT_PER_MM
-    whole: list[tuple[bytes, int]] = []
+    whole: list[tuple[str, int]] = []
     used: list[int] = []
     right_free = False
     for number, (pdf, [end]) in enumerate(laid_out):
         empty_at_end = end["y"] <= top + 0.5 and end["page"] > 1  # a full page or column
         if number == 0:
             left = end["x"] < layout.page_w * PT_PER_MM / 2
-            whole.append((pdf, end["page"] - (empty_at_end and left)))
+            whole.append((str(pdf), end["page"] - (empty_at_end and left)))
             right_free = left != empty_at_end
         else:
             used.append(end["page"] - empty_at_end)
@@ -283,7 +294,7 @@ def _compile_sheet(
     pages = whole[0][1] + math.ceil(max(0, columns - right_free) / 2)
     column_w = (layout.page_w - 2 * SHEET_MM["margin_x"] - SHEET_MM["gutter"]) / 2
     flow = ColumnFlow(
-        pdfs=tuple(pdf for pdf, _ in laid_out[1:]),
+        pdfs=tuple(str(pdf) for pdf, _ in laid_out[1:]),
         used=tuple(used),
         x=(
             SHEET_MM["margin_x"] * PT_PER_MM,
@@ -292,7 +303,7 @@ def _compile_sheet(
         right_free=right_free,
     )
     footers = _json({**page, "mode": "footer", "pages": pages})
-    return in_child(stamped, str(root), "sheet.typ", footers, whole, flow if used else None)
+    in_child(stamped, str(root), "sheet.typ", footers, whole, flow if used else None, str(out_file))
 
 
 @contextlib.contextmanager
@@ -323,46 +334,46 @@ class _Chunks:
 def _laid_out(
     root: Path,
     template: str,
-    chunks: Sequence[str],
+    chunks: Iterable[str],
     selector: str | None,
     cache: _Chunks | None,
     workers: int,
-) -> list[tuple[bytes, list[dict[str, Any]]]]:
-    """Each chunk's PDF and what ``selector`` finds in it; chunks laid out before (the same
-    data, templates, fonts and deckmark) come from the cache, the others ``workers`` at a time."""
+) -> list[tuple[Path, list[dict[str, Any]]]]:
+    """Each chunk's PDF (a file in ``root``) and what ``selector`` finds in it; chunks laid out
+    before (the same data, templates, fonts and deckmark) come from the cache, the others
+    ``workers`` at a time.
+
+    Data and PDFs go through files, one chunk's data in memory at a time: the build process
+    never holds a whole document's data or pages (at 20,000 sections, 130 MB of each)."""
     from deckmark.cache import cache_key
 
-    keys = [cache_key("typst", template, data, fonts_key()) for data in chunks]
-    found: list[tuple[bytes, str] | None] = [
-        _cached_layout(cache, key) if cache is not None else None for key in keys
-    ]
-    missing = [i for i, result in enumerate(found) if result is None]
-    jobs = [
-        (typst_pdf_and_query, (str(root), template, chunks[i], selector))
-        if selector is not None
-        else (_pdf_only, (str(root), template, chunks[i]))
-        for i in missing
-    ]
-    for i, result in zip(missing, in_children(jobs, workers), strict=True):
-        found[i] = result
+    folder = Path(tempfile.mkdtemp(dir=root, prefix="chunks-"))
+    found: list[tuple[Path, str | None]] = []
+    missing: list[tuple[int, str]] = []
+    jobs = []
+    for n, data in enumerate(chunks):
+        key = cache_key("typst", template, data, fonts_key())
+        pdf = folder / f"{n}.pdf"
+        query = _cached_layout(cache, key, pdf) if cache is not None else None
+        if query is None:
+            data_file = folder / f"{n}.json"
+            data_file.write_text(data, encoding="utf-8")
+            jobs.append((typst_pdf_file, (str(root), template, str(data_file), str(pdf), selector)))
+            missing.append((n, key))
+        found.append((pdf, query))
+    for (n, key), query in zip(missing, in_children(jobs, workers), strict=True):
+        found[n] = (found[n][0], query)
         if cache is not None:
-            cache.cache.put(cache.kind, keys[i], result)
-    return [(pdf, json.loads(query)) for pdf, query in (r for r in found if r is not None)]
+            cache.cache.put_file(cache.kind, key, found[n][0])
+            cache.cache.put(cache.kind, key, query)
+    return [(pdf, json.loads(query or "[]")) for pdf, query in found]
 
 
-def _pdf_only(root: str, template: str, data: str) -> tuple[bytes, str]:
-    return typst_pdf(root, template, data), "[]"
-
-
-def _cached_layout(cache: _Chunks, key: str) -> tuple[bytes, str] | None:
-    value = cache.cache.get(cache.kind, key)
-    if (
-        isinstance(value, tuple)
-        and len(value) == 2
-        and isinstance(value[0], bytes)
-        and isinstance(value[1], str)
-    ):
-        return value[0], value[1]
+def _cached_layout(cache: _Chunks, key: str, pdf: Path) -> str | None:
+    """What the chunk's query found, its PDF copied to ``pdf``; None if not both are kept."""
+    query = cache.cache.get(cache.kind, key)
+    if isinstance(query, str) and cache.cache.get_file(cache.kind, key, pdf):
+        return query
     return None
 
 
@@ -705,8 +716,11 @@ def _compile_cards(
     duplex: str,
     sizes: dict[int, dict[str, float]],
     cache: _Chunks | None,
-) -> bytes:
-    """The cards PDF, laid out in chunks of whole sheets, pages joined.
+    out_file: Path,
+    flip: str | None,
+) -> int:
+    """The cards PDF written to ``out_file`` (``flip``: its viewer preferences' duplex), laid
+    out in chunks of whole sheets, pages joined; its number of pages.
 
     A chunk of whole sheets is laid out exactly as in one document (a sheet depends on its own
     cards alone) and runs in its own process, so memory is bounded by the chunk. Chunks are cut
@@ -715,7 +729,7 @@ def _compile_cards(
     are laid out in a stamp document and drawn over the joined pages.
     """
     ranges = chunk_ranges([(_card_key(card), 1) for card in cards], CARD_CHUNKS)
-    chunks = [
+    chunks = (
         _json(
             _cards_data(
                 cards[r.start : r.stop],
@@ -726,7 +740,7 @@ def _compile_cards(
             )
         )
         for r in ranges
-    ]
+    )
     laid_out = _laid_out(root, "cards.typ", chunks, None, cache, CARD_WORKERS)
     pages = [card_pages(len(r), layout, _flip(duplex)) for r in ranges]
     numbered = [
@@ -742,10 +756,14 @@ def _compile_cards(
         for side, slots in chunk_pages
     ]
     numbers = _cards_page(title, layout, duplex, "numbers")
-    pieces = [_json({**numbers, "pages": piece}) for piece in _pieces(numbered, STAMP_PAGES)]
-    stamps = [pdf for pdf, _ in _laid_out(root, "cards.typ", pieces, None, cache, CARD_WORKERS)]
-    whole = [(pdf, len(chunk_pages)) for (pdf, _), chunk_pages in zip(laid_out, pages, strict=True)]
-    return in_child(assembled, whole, stamps, None)
+    pieces = (_json({**numbers, "pages": piece}) for piece in _pieces(numbered, STAMP_PAGES))
+    stamps = [
+        str(pdf) for pdf, _ in _laid_out(root, "cards.typ", pieces, None, cache, CARD_WORKERS)
+    ]
+    whole = [
+        (str(pdf), len(chunk_pages)) for (pdf, _), chunk_pages in zip(laid_out, pages, strict=True)
+    ]
+    return in_child(assembled, whole, stamps, None, str(out_file), flip)
 
 
 def _pieces(pages: list[Any], size: int) -> list[list[Any]]:
@@ -766,72 +784,19 @@ def _json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def _page_count(pdf: bytes) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-def _finish(pdf: bytes, duplex: str | None, pages: list[int] | None) -> bytes:
-    """Add ViewerPreferences (no print scaling, flip edge), keeping only ``pages`` if given."""
+def _pages_of(pdf: Path, pages: list[int], out_file: Path) -> None:
+    """Write ``pages`` of ``pdf`` (in that order) to ``out_file``, with viewer preferences
+    for printing at actual size, one-sided."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject
 
-    if pages is None and (updated := _with_viewer_preferences(pdf, duplex or "/Simplex")):
-        return updated
-    if pages is None:
-        writer = PdfWriter(io.BytesIO(pdf), incremental=True)
-    else:
-        reader = PdfReader(io.BytesIO(pdf))
-        writer = PdfWriter()
-        for index in pages:
-            writer.add_page(reader.pages[index])
-        if reader.metadata:
-            writer.add_metadata(dict(reader.metadata))
+    reader = PdfReader(pdf)
+    writer = PdfWriter()
+    for index in pages:
+        writer.add_page(reader.pages[index])
+    if reader.metadata:
+        writer.add_metadata(dict(reader.metadata))
     prefs = writer.create_viewer_preferences()
     prefs[NameObject("/PrintScaling")] = NameObject("/None")
-    prefs[NameObject("/Duplex")] = NameObject(duplex or "/Simplex")
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def _with_viewer_preferences(pdf: bytes, duplex: str) -> bytes | None:
-    """``pdf`` and an incremental update that gives its catalog the viewer preferences.
-
-    The update is a new version of the catalog object, an xref section for it and a trailer
-    (PDF 1.7, 7.5.6). pypdf's incremental writer reads and copies every object of the file,
-    which for a few thousand pages took longer than Typst's layout. None when the file ends in
-    a cross-reference stream rather than a table (Typst writes tables): let pypdf do it then.
-    """
-    from pypdf import PdfReader
-    from pypdf.generic import DictionaryObject, IndirectObject, NameObject, NumberObject
-
-    reader = PdfReader(io.BytesIO(pdf))
-    root = reader.trailer.raw_get("/Root")
-    catalog = root.get_object() if isinstance(root, IndirectObject) else None
-    if "/Type" in reader.trailer or not isinstance(catalog, DictionaryObject):
-        return None
-    updated = DictionaryObject({key: catalog.raw_get(key) for key in catalog})
-    prefs = catalog.get("/ViewerPreferences")
-    prefs = DictionaryObject(dict(prefs.items()) if isinstance(prefs, DictionaryObject) else {})
-    prefs[NameObject("/PrintScaling")] = NameObject("/None")
-    prefs[NameObject("/Duplex")] = NameObject(duplex)
-    updated[NameObject("/ViewerPreferences")] = prefs
-    trailer = DictionaryObject(
-        {key: reader.trailer.raw_get(key) for key in reader.trailer if key != "/XRefStm"}
-    )
-    trailer[NameObject("/Prev")] = NumberObject(int(pdf[pdf.rindex(b"startxref") + 9 :].split()[0]))
-    out = io.BytesIO()
-    out.write(pdf if pdf.endswith(b"\n") else pdf + b"\n")
-    offset = out.tell()
-    out.write(f"{root.idnum} {root.generation} obj\n".encode())
-    updated.write_to_stream(out)
-    out.write(b"\nendobj\n")
-    xref = out.tell()
-    # One subsection for the one object; each entry is exactly 20 bytes.
-    out.write(f"xref\n{root.idnum} 1\n{offset:010d} {root.generation:05d} n \n".encode())
-    out.write(b"trailer\n")
-    trailer.write_to_stream(out)
-    out.write(f"\nstartxref\n{xref}\n%%EOF\n".encode())
-    return out.getvalue()
+    prefs[NameObject("/Duplex")] = NameObject("/Simplex")
+    writer.write(out_file)

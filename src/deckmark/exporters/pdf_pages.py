@@ -17,23 +17,29 @@ not by the pages of the whole document (pypdf's PdfWriter keeps every page objec
 for 43,800 pages).
 
 Runs in a child process (deckmark.exporters.typst_jobs): pypdf's objects for thousands of
-pages would otherwise stay in the build's heap.
+pages would otherwise stay in the build's heap. The documents are files, read one at a time,
+and the joined one is written to a file as it is made: a 20,000-section deck's cards PDF
+(some 130 MB) never passes through the build process.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from deckmark.exporters.typst_jobs import typst_pdf
+
+if TYPE_CHECKING:
+    from deckmark.exporters.pdf_stream import Output
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ColumnFlow:
     """Pages one column wide, to be placed two to an output page."""
 
-    pdfs: tuple[bytes, ...]
-    """Documents of one-column pages, in order."""
+    pdfs: tuple[str, ...]
+    """Documents (files) of one-column pages, in order."""
     used: tuple[int, ...]
     """How many leading pages of each document hold content."""
     x: tuple[float, float]
@@ -46,22 +52,41 @@ def stamped(
     root: str,
     template: str,
     stamp_data: str,
-    pdfs: Sequence[tuple[bytes, int]],
+    pdfs: Sequence[tuple[str, int]],
     columns: ColumnFlow | None,
-) -> bytes:
+    out_file: str,
+) -> int:
     """:func:`assembled`, with the stamp laid out by Typst from ``template`` and ``stamp_data``."""
-    return assembled(pdfs, [typst_pdf(root, template, stamp_data)], columns)
+    return assembled(pdfs, [typst_pdf(root, template, stamp_data)], columns, out_file)
 
 
 def assembled(
-    pdfs: Sequence[tuple[bytes, int]], stamps: Sequence[bytes], columns: ColumnFlow | None
-) -> bytes:
-    """The leading pages of ``pdfs`` (``(pdf, how many pages)``) in order, then ``columns``
-    placed, then page k of the ``stamps`` (one after the other) drawn over output page k. The
-    first PDF's catalog entries (but its pages) and metadata are kept."""
-    from deckmark.exporters.pdf_stream import Output, Page, Source, stamp_forms
+    pdfs: Sequence[tuple[str, int]],
+    stamps: Sequence[str | bytes],
+    columns: ColumnFlow | None,
+    out_file: str,
+    duplex: str | None = None,
+) -> int:
+    """Write to ``out_file`` the leading pages of ``pdfs`` (``(file, how many pages)``) in
+    order, then ``columns`` placed, then page k of the ``stamps`` (files or PDFs, one after the
+    other) drawn over output page k; the number of pages. The first PDF's catalog entries (but
+    its pages) and metadata are kept. ``duplex`` (``/DuplexFlipLongEdge``, ...): viewer
+    preferences for printing, that flip and no scaling."""
+    from deckmark.exporters.pdf_stream import Output
 
-    out = Output()
+    with open(out_file, "wb") as file:
+        return _assembled(Output(file), pdfs, stamps, columns, duplex)
+
+
+def _assembled(
+    out: Output,
+    pdfs: Sequence[tuple[str, int]],
+    stamps: Sequence[str | bytes],
+    columns: ColumnFlow | None,
+    duplex: str | None,
+) -> int:
+    from deckmark.exporters.pdf_stream import Page, Source, stamp_forms
+
     overs = stamp_forms(out, stamps) if stamps else None
     pending: Page | None = None  # the last page, while its right column may still be filled
 
@@ -77,6 +102,8 @@ def assembled(
         source = Source(out, pdf)
         if number == 0:
             source.keep_catalog()
+            if duplex is not None:
+                out.print_preferences(duplex)
         for page in source.reader.pages[:used]:
             if pending is not None:
                 finish(pending)
@@ -101,4 +128,5 @@ def assembled(
         finish(pending)
     if overs is not None and next(overs, None) is not None:
         raise ValueError(f"more stamp pages than the {len(out.kids)} pages")
-    return out.finished()
+    out.finish()
+    return len(out.kids)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from pypdf import PageObject, PdfReader
 from pypdf.generic import (
@@ -46,8 +47,8 @@ class Output:
 
     CATALOG, PAGES = 1, 2
 
-    def __init__(self) -> None:
-        self.buffer = io.BytesIO()
+    def __init__(self, file: BinaryIO) -> None:
+        self.buffer = file
         self.buffer.write(b"%PDF-1.7\n%\x80\x80\x80\x80\n\n")
         self.offsets = [0, 0, 0]  # by object number; 1 and 2 are written last
         self.kids: list[int] = []
@@ -106,7 +107,16 @@ class Output:
         self.write(number, entries)
         self.kids.append(number)
 
-    def finished(self) -> bytes:
+    def print_preferences(self, duplex: str) -> None:
+        """Ask viewers to print at actual size, flipped as ``duplex`` (a PDF name) says."""
+        found = self.catalog.get("/ViewerPreferences")  # Typst writes none; direct if any
+        prefs = DictionaryObject(dict(found.items()) if isinstance(found, DictionaryObject) else {})
+        prefs[NameObject("/PrintScaling")] = NameObject("/None")
+        prefs[NameObject("/Duplex")] = NameObject(duplex)
+        self.catalog["/ViewerPreferences"] = prefs
+
+    def finish(self) -> None:
+        """Write the page tree, the catalog, the cross-reference table and the trailer."""
 
         self.write(
             self.PAGES,
@@ -131,16 +141,16 @@ class Output:
         self.buffer.write(b"trailer\n")
         trailer.write_to_stream(self.buffer)
         self.buffer.write(f"\nstartxref\n{xref}\n%%EOF".encode())
-        return self.buffer.getvalue()
 
 
 class Source:
     """One input document: its objects, copied into the output under new numbers the first
     time they are referred to, and written out by :meth:`flush`."""
 
-    def __init__(self, out: Output, pdf: bytes) -> None:
+    def __init__(self, out: Output, pdf: str | bytes) -> None:
+        """``pdf``: a file's path, or the document itself."""
         self.out = out
-        self.reader: PdfReader = PdfReader(io.BytesIO(pdf))
+        self.reader: PdfReader = PdfReader(pdf if isinstance(pdf, str) else io.BytesIO(pdf))
         self.numbers: dict[int, int] = {}
         self.queue: list[tuple[int, int]] = []
         tree = self._catalog().raw_get("/Pages")
@@ -242,7 +252,7 @@ class Source:
             self.out.write(number, self.copy(obj))
 
 
-def stamp_forms(out: Output, stamps: Sequence[bytes]) -> Iterator[IndirectObject]:
+def stamp_forms(out: Output, stamps: Sequence[str | bytes]) -> Iterator[IndirectObject]:
     """The stamp documents' pages as forms of ``out``, one document read at a time."""
     for stamp in stamps:
         source = Source(out, stamp)

@@ -110,6 +110,25 @@ def typst_pdf(root: str, template: str, data: str) -> bytes:
     return pdf
 
 
+def typst_pdf_file(
+    root: str, template: str, data_file: str, pdf_file: str, selector: str | None
+) -> str:
+    """:func:`typst_pdf` of the data in ``data_file``, written to ``pdf_file``, and what
+    ``selector`` finds in the layout (JSON; ``[]`` without one). Files, so that neither the
+    data nor the PDF passes through the build process's memory."""
+    data = Path(data_file).read_text(encoding="utf-8")
+    with _typst_errors(template):
+        compiler = _typst_compiler(root, template, data)
+        pdf = compiler.compile(format="pdf", pdf_tags=False)
+        found: str = (
+            compiler.query(selector, field="value", format="json") if selector is not None else "[]"
+        )
+    if not isinstance(pdf, bytes):
+        raise PdfError(f"Typst made no PDF of {template}")
+    Path(pdf_file).write_bytes(pdf)
+    return found
+
+
 def typst_query(root: str, template: str, data: str, selector: str) -> str:
     """The values of the metadata ``selector`` finds in the laid-out document, as JSON."""
     with _typst_errors(template):
@@ -117,17 +136,6 @@ def typst_query(root: str, template: str, data: str, selector: str) -> str:
             selector, field="value", format="json"
         )
     return found
-
-
-def typst_pdf_and_query(root: str, template: str, data: str, selector: str) -> tuple[bytes, str]:
-    """:func:`typst_pdf` and :func:`typst_query` of one layout (the query reuses it: no cost)."""
-    with _typst_errors(template):
-        compiler = _typst_compiler(root, template, data)
-        pdf = compiler.compile(format="pdf", pdf_tags=False)
-        found: str = compiler.query(selector, field="value", format="json")
-    if not isinstance(pdf, bytes):
-        raise PdfError(f"Typst made no PDF of {template}")
-    return pdf, found
 
 
 def _typst_compiler(root: str, template: str, data: str) -> Any:
