@@ -97,3 +97,29 @@ def test_definition_heading_over_a_long_body__left_out_with_the_reason() -> None
     result = extract("long.md", text)
     assert result.cards == ()
     assert left_out(result, "Definition of ring")[0].startswith("definition too long for one card")
+
+
+def test_display_formula_after_a_lead_in_that_made_no_card__not_glued_to_the_card_before() -> None:
+    result = extract("maths-esercizi.md")
+    [card] = cards_under(result, "Tabelle")
+    assert "T[i-1]" not in card.back, card.back
+    assert any(
+        r.startswith("a formula or image whose own text made no card: $$ T[i] = T[i-1]")
+        for r in left_out(result, "Tabelle")
+    ), left_out(result, "Tabelle")
+    # After a sentence that made a card, the formula is that card's.
+    [(_, order)] = _asked(extract("maths.md"), "Definition of order")
+    assert "|G| = \\#G" in order
+
+
+def test_section_under_an_exercises_heading__no_step_or_value_cards() -> None:
+    result = extract("maths-esercizi.md")
+    # Only what the author marked is kept; the list of first values and the step are left out.
+    assert [c.front for c in cards_under(result, "Contare le scale")] == [
+        "Il caso base vale {{c1::**1**}} per una scala di zero gradini."
+    ]
+    reasons = left_out(result, "Contare le scale")
+    assert "example-specific (a list of a worked example): Calcoliamo i primi valori:" in reasons
+    assert any(r.startswith("example-specific (a step or value") for r in reasons), reasons
+    english = extract("ex.md", "# Exercises\n\n## Stairs\n\nWith three steps there are 3 ways.\n")
+    assert english.cards == ()

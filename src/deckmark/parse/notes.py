@@ -214,6 +214,8 @@ class NotesExtractor:
         subject = self.notes.subject(section.title, first_statement(blocks))
         keyword = ph.keyword_heading(section.title)
         state = TopicState(subject=subject, keyword=keyword, defined=False)
+        # Under an "Exercises" heading every section works one instance: only marked spans.
+        state.example = any(map(ph.is_exercise_title, section.path))
         walk.blocks(out, definition.from_heading(out, blocks, state), state)
         out.flush_figures()
         return out

@@ -43,6 +43,10 @@ def list_card(
         for item in block.items:
             walk.list_item(out, item, state)
         return
+    if state.example:
+        # "Calcoliamo i primi valori:" over "n=0 ⟶ 1 stringa", ...: one instance's values.
+        out.leave_out(source, "example-specific (a list of a worked example)", label or names[0])
+        return
     bare = label.strip().rstrip(":：").strip().lower()
 
     if bare in _BARE_REFERENCES or _is_formula(label):

@@ -797,6 +797,19 @@ def is_example(sentence: str) -> bool:
     return bool(_EXAMPLE_OPENER.match(text) or _EXAMPLE_REFERENCE.search(text))
 
 
+_EXERCISE_TITLE = re.compile(
+    r"(?<!\w)(?:exercises?|esercizi[oi]?|esercitazion[ei]|ejercicios?|exercices?|exerc[íi]cios?"
+    r"|übung(?:en)?|oefening(?:en)?)(?!\w)|习题|练习|例题|演習",
+    re.I,
+)
+
+
+def is_exercise_title(title: str) -> bool:
+    """ "Exercises", "altri esercizi", "Ejercicio 3", "Übungen", "习题": the sections below
+    work concrete instances, whose values and steps hold for that instance alone."""
+    return bool(_EXERCISE_TITLE.search(title))
+
+
 def is_example_title(title: str) -> bool:
     """ "Example", "Esempio", "Ejemplos", "Beispiel", "示例", "Ex. 构造 NFA": a worked example."""
     return bool(_EXAMPLE_TITLE.search(title))

@@ -58,7 +58,8 @@ def blocks(out: SectionCards, section_blocks: list[Block], state: TopicState) ->
         elif isinstance(block, DefinitionList):
             definition.definition_list_cards(out, block)
         elif isinstance(block, Figure):
-            out.attach(block.markdown, block.source)
+            above = [b for b in section_blocks[:index] if not isinstance(b, Figure)]
+            out.attach(block.markdown, block.source, after=above[-1] if above else None)
 
 
 def in_example(out: SectionCards, example_blocks: list[Block], state: TopicState) -> None:
