@@ -303,3 +303,12 @@ def test_first_case_or_the_latter_in_italian_german_chinese__no_cloze() -> None:
         ), heading
     # "前者" after the two policies it picks from, in its own sentence: kept.
     assert any("前者" in c.front for c in _cards(_extract("x.md", list(texts)[2]), "策略"))
+
+
+def test_translation_in_parentheses_after_the_blank__moves_into_the_deletion() -> None:
+    cards = _cards(_extract("cloze-italiano.md"), "Tecniche di memoria")
+    fronts = [c.front for c in cards]
+    # "(memorizzazione temporanea)" beside the blank would translate the answer: it is shown
+    # with the answer on the back. An aside ("es. ...") stays on the front.
+    assert "La {{c1::**caching** (memorizzazione temporanea)}} tiene" in fronts[0], fronts
+    assert "{{c1::**write buffer**}} (es. nei processori moderni)" in fronts[1], fronts

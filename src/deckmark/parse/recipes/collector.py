@@ -254,6 +254,8 @@ class SectionCards:
             number, hidden = shown
             self.leave_out(source, f"answer printed in the question ({hidden})", front)
             front = _replace_deletion(front, number, None)
+        if cloze:  # after the check above: an acronym's expansion gives it away, no gloss
+            front = gloss_into_deletion(front)
         # Anki shows the last two headings above the front (exporters/anki.py).
         shown_context = self.section.path[-2:]
         while cloze and (shown := answer_in_context(front, shown_context, self.notes.language)):
@@ -468,6 +470,33 @@ def _acronym_printed(hidden: str, text: str) -> bool:
     if len(words) >= 3 and len(hidden.split()) <= 6:  # "problema de valor inicial" beside "PVI"
         return _printed("".join(w[0] for w in words).upper(), text)
     return False
+
+
+_GLOSS = re.compile(
+    r"\}\}([ \t]*[(（]\s*(?P<gloss>[^\W\d_][^()（）\d$`\\,;:=]{0,50}?)\s*[)）])"
+)
+"""A short parenthesis right after a deletion: "[...] (ordinamento per fusione)"."""
+_NOT_A_GLOSS = re.compile(
+    r"(?:e\.g|i\.e|es|ad es|cioè|ovvero|see|vedi|siehe|z\.\s?b|d\.h|like|come|wie|como|comme"
+    r"|because|since|perché|poiché|weil|porque|parce|che|which|who|where|a cui|dove|der|die"
+    r"|das|que|qui|optional|deprecated|default|not|non|nicht|no)\b",
+    re.IGNORECASE,
+)
+
+
+def gloss_into_deletion(front: str) -> str:
+    """A translation or other name in parentheses right after a deletion goes into it, to be
+    shown on the back: "L'algoritmo [...] (ordinamento per fusione)" asks for "merge sort"
+    with its Italian name beside the blank. An aside (e.g. ..., because ..., a number, more
+    than five words) stays on the front."""
+
+    def into(match: re.Match[str]) -> str:
+        gloss = match.group("gloss")
+        if len(gloss.split()) > 5 or _NOT_A_GLOSS.match(gloss):
+            return match.group(0)
+        return f"{match.group(1)}}}}}"
+
+    return _GLOSS.sub(into, front)
 
 
 def _replace_deletion(front: str, number: str, by: str | None) -> str:
