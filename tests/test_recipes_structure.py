@@ -203,3 +203,25 @@ def test_comment_that_only_repeats_the_command__no_what_does_card() -> None:
     assert "In the shell, what does `exit` do?" not in fronts
     assert "Which shell command exits the nested shell?" in fronts
     assert "In the shell, what does `bash` do?" in fronts
+
+
+def test_italian_list_label_narrating_a_step_or_a_fragment__no_list_card() -> None:
+    result = _extract("list-labels-it.md")
+    questions = [c.front for c in result.cards]
+    # A purpose ("Per ordinare ...") over the steps that serve it, and a noun phrase: asked.
+    assert questions == [
+        "Ordinamento per inserzione › Per ordinare un vettore … (3)",
+        "Scelta del perno › Le strategie più comuni sono … (3)",
+    ]
+    reasons = [r.split(":")[0] for r in _left_out(result, "Ordinamento per inserzione")]
+    assert "list label is a step of the notes (a verb phrase), not what the items are" in reasons
+    # Its items are the steps of a worked example: no fact card from them either.
+    assert reasons.count("example-specific (a step or value of a worked example)") == 3
+
+
+def test_list_whose_items_label_their_own_lists__no_card_listing_the_labels() -> None:
+    reasons = _left_out(_extract("list-labels-it.md"), "Scelta del perno")
+    assert any(r.startswith("list items are labels of their own lists") for r in reasons)
+    assert any(
+        r.startswith("list label is a fragment starting with a preposition") for r in reasons
+    )

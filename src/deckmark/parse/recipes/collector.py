@@ -472,9 +472,7 @@ def _acronym_printed(hidden: str, text: str) -> bool:
     return False
 
 
-_GLOSS = re.compile(
-    r"\}\}([ \t]*[(（]\s*(?P<gloss>[^\W\d_][^()（）\d$`\\,;:=]{0,50}?)\s*[)）])"
-)
+_GLOSS = re.compile(r"\}\}([ \t]*[(（]\s*(?P<gloss>[^\W\d_][^()（）\d$`\\,;:=]{0,50}?)\s*[)）])")
 """A short parenthesis right after a deletion: "[...] (ordinamento per fusione)"."""
 _NOT_A_GLOSS = re.compile(
     r"(?:e\.g|i\.e|es|ad es|cioè|ovvero|see|vedi|siehe|z\.\s?b|d\.h|like|come|wie|como|comme"

@@ -296,3 +296,73 @@ def leans_on_previous(sentence: str, notes_language: str) -> bool:
     if _script(sentence) == "zh":
         patterns.add(_THIS_THING["zh"])
     return any(p.search(sentence) for p in patterns)
+
+
+# A list label that narrates a step of the notes ("Calcoliamo i primi valori:", "Vediamo:")
+# or starts with a preposition ("dei 3 for annidati:", "Per ordinare un array:"): a verb phrase
+# or a fragment, which says nothing of what the items are.
+_NARRATING: dict[str, re.Pattern[str]] = {
+    "it": re.compile(
+        r"^(?:calcol|ved|consider|not|suppon|osserv|analizz|applich|costru|riport|scriv|esamin"
+        r"|proced|prend|otten|trov)iamo\b",
+        re.I,
+    ),
+    "es": re.compile(
+        r"^(?:calcul|v|consider|observ|supon|analiz|aplic|constru|escrib|tom|obten|encontr)"
+        r"(?:amos|emos|imos)\b",
+        re.I,
+    ),
+    "fr": re.compile(
+        r"^(?:calcul|voy|considér|consider|observ|suppos|analys|appliqu|constru|écriv|pren"
+        r"|obten|trouv)ons\b",
+        re.I,
+    ),
+    "de": re.compile(
+        r"^(?:berechnen|betrachten|sehen|nehmen|schreiben|erhalten|finden|untersuchen)\s+wir\b"
+        r"|^wir\s+(?:berechnen|betrachten|sehen|nehmen|schreiben|erhalten|finden|untersuchen)\b",
+        re.I,
+    ),
+    "zh": re.compile(r"^(?:我们)?(?:来)?(?:计算|看看|来看|考虑|观察|假设)"),
+}
+_PREPOSITIONS: dict[str, frozenset[str]] = {
+    "it": _word_set(
+        "a ad al allo alla ai agli alle di del dello della dei degli delle da dal dallo dalla "
+        "dai dagli dalle in nel nello nella nei negli nelle su sul sullo sulla sui sugli sulle "
+        "per con tra fra"
+    ),
+    "es": _word_set("a al de del en con por para sin sobre entre desde hasta"),
+    "fr": _word_set("à au aux de du des en dans par pour avec sans sur entre"),
+    "de": _word_set("zu zum zur von vom mit für bei beim nach aus in im an am auf um"),
+}
+
+
+_INFINITIVE: dict[str, re.Pattern[str]] = {
+    "it": re.compile(r"[^\W\d_]+(?:are|ere|ire|rre)\b"),
+    "es": re.compile(r"[^\W\d_]+(?:ar|er|ir)\b"),
+    "fr": re.compile(r"[^\W\d_]+(?:er|ir|re)\b"),
+    "de": re.compile(r".*\bzu\s+[^\W\d_]+en\b"),
+}
+"""The infinitive after a preposition that makes a purpose ("per ordinare", "para ordenar")."""
+
+
+def narrates(label: str, notes_language: str) -> bool:
+    """ "Calcoliamo i primi valori:", "Vediamo:", "Betrachten wir ...": the notes go through
+    a worked example step by step."""
+    narrating = _NARRATING.get(notes_language)
+    return narrating is not None and bool(narrating.search(label.strip().strip("*_").strip()))
+
+
+def label_not_a_noun_phrase(label: str, notes_language: str) -> str | None:
+    """Why a list label of non-English notes says nothing of what its items are ("a step of
+    the notes", "a fragment starting with a preposition"), or None."""
+    label = label.strip().strip("*_").strip()
+    if narrates(label, notes_language):
+        return "a step of the notes (a verb phrase)"
+    first, *rest = re.split(r"[\s'’]+", label.lower(), maxsplit=1)
+    if first not in _PREPOSITIONS.get(notes_language, frozenset()):
+        return None
+    # "Per ordinare un vettore:", "Um ... zu sortieren:": a purpose, over the steps that serve it.
+    infinitive = _INFINITIVE.get(notes_language)
+    if infinitive is not None and rest and infinitive.match(rest[0]):
+        return None
+    return "a fragment starting with a preposition"

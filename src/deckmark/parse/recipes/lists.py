@@ -10,7 +10,7 @@ import re
 
 from deckmark.model import CardKind, SourceLocation
 from deckmark.parse.outline import CodeBlock, ListBlock
-from deckmark.parse.recipes import fact, walk
+from deckmark.parse.recipes import fact, language, walk
 from deckmark.parse.recipes import phrasing as ph
 from deckmark.parse.recipes.code import code_nouns
 from deckmark.parse.recipes.collector import SectionCards, TopicState, fence, has_braces
@@ -48,7 +48,13 @@ def list_card(
         out.leave_out(source, "example-specific (a list of a worked example)", label or names[0])
         return
     bare = label.strip().rstrip(":：").strip().lower()
-
+    if any(ph.is_list_label(item.text) and item.sublists for item in items):
+        # "complicato da realizzare:" over "con X:" / "con Y" and their own lists: the items
+        # are labels, and a card listing them would lose what they label.
+        out.leave_out(source, "list items are labels of their own lists", label or items[0].text)
+        for item in block.items:
+            walk.list_item(out, item, state)
+        return
     if bare in _BARE_REFERENCES or _is_formula(label):
         # "This:" over what a command does: the command above is what the items describe.
         if code is None or not out.notes.english or bare not in _BARE_REFERENCES:
@@ -78,6 +84,18 @@ def list_card(
         out.leave_out(source, "list label is a sentence cut short", label)
         for item in block.items:
             walk.list_item(out, item, state)
+        return
+
+    shown = " … (" in question and not out.notes.english
+    if shown and (unasked := language.label_not_a_noun_phrase(bare, out.notes.language)):
+        # "dei 3 for annidati … (3)", "Calcoliamo i primi valori … (4)": shown as written, the
+        # label does not say what the items are.
+        out.leave_out(source, f"list label is {unasked}, not what the items are", label)
+        if language.narrates(bare, out.notes.language):  # its items are the example's steps
+            walk.in_example(out, [block], state)
+        else:
+            for item in block.items:
+                walk.list_item(out, item, state)
         return
 
     def marker(n: int) -> str:
