@@ -312,3 +312,19 @@ def test_translation_in_parentheses_after_the_blank__moves_into_the_deletion() -
     # with the answer on the back. An aside ("es. ...") stays on the front.
     assert "La {{c1::**caching** (memorizzazione temporanea)}} tiene" in fronts[0], fronts
     assert "{{c1::**write buffer**}} (es. nei processori moderni)" in fronts[1], fronts
+
+
+def test_sentence_saying_what_a_proof_will_show__no_cloze__in_any_language() -> None:
+    result = _extract("references.md")
+    assert not any("We must show" in c.front for c in _cards(result, "Correctness"))
+    assert any(
+        r.startswith("introduces what follows: We must show")
+        for r in _left_out(result, "Correctness")
+    )
+    texts = {
+        "## Prova\n\nDobbiamo dimostrare che **la distanza trovata è minima**.\n": "Prova",
+        "## Beweis\n\nWir müssen zeigen, dass **jeder Weg kürzer** ist.\n": "Beweis",
+        "## Prueba\n\nDebemos demostrar que **el camino es mínimo**.\n": "Prueba",
+    }
+    for text, heading in texts.items():
+        assert not _cards(_extract("x.md", text), heading), heading

@@ -834,11 +834,31 @@ _MORE_FOLLOWS = re.compile(
     re.IGNORECASE,
 )
 
+_CLAIM_TO_PROVE = re.compile(
+    r"^\W*(?:(?:we|i)\s+(?:must|need to|have to|want to|will|shall|now)\s+(?:show|prove|verify)"
+    r"|(?:it\s+)?remains to (?:show|prove)|to (?:show|prove) that"
+    r"|(?:dobbiamo|vogliamo|bisogna|occorre|resta da|devo|si deve)\s+(?:dimostrare|mostrare"
+    r"|provare|verificare)|per (?:dimostrare|mostrare) che"
+    r"|(?:wir\s+)?(?:müssen|wollen)\s+(?:wir\s+)?(?:zeigen|beweisen)|(?:es bleibt )?zu zeigen"
+    r"|(?:debemos|queremos|hay que|tenemos que)\s+(?:demostrar|probar|mostrar)"
+    r"|para (?:demostrar|probar) que"
+    r"|(?:nous devons|il faut|on doit|il reste à)\s+(?:montrer|démontrer|prouver)"
+    r"|(?:我们)?(?:需要|要|必须)证明)",
+    re.IGNORECASE,
+)
+"""A sentence that says what a proof will show ("Dobbiamo dimostrare che ..."): its claim is
+the proof's, and hidden after those words it is the rest of the sentence."""
+
 
 def is_lead_in(sentence: str) -> bool:
     """ "Add the following lines to `mkdocs.yml`:", "bisogna fare una distinzione", "You're not
-    limited to `--callout-color`.": the sentence introduces what follows, it states nothing."""
-    return bool(_LEAD_IN_END.search(sentence.strip()) or _MORE_FOLLOWS.search(sentence))
+    limited to `--callout-color`.", "Dobbiamo dimostrare che ...": the sentence introduces
+    what follows, it states nothing."""
+    return bool(
+        _LEAD_IN_END.search(sentence.strip())
+        or _MORE_FOLLOWS.search(sentence)
+        or _CLAIM_TO_PROVE.match(sentence.strip().lstrip("*_"))
+    )
 
 
 def leads_to_examples(text: str) -> bool:
