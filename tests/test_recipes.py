@@ -324,3 +324,20 @@ def test_english_line_outcome_depending_on_a_declaration__asked_after_it() -> No
         "what does `objs[0] = 1;` do?"
     )
     assert card.back == "Throws ArrayStoreException"
+
+
+def test_bold_parts_under_a_key_components_heading__asked_as_labels_not_what_is() -> None:
+    cards = _cards(_extract("component-labels.md"), "Key Components")
+    # "What is Base Layer?" would ask for a definition; the line says what the part holds.
+    assert [c.front for c in cards] == [
+        "Key components › Base Layer?",
+        "Key components › Service Binary?",
+    ]
+
+
+def test_comment_that_restates_the_command_with_a_generic_object__no_card() -> None:
+    result = _extract("component-labels.md")
+    backs = [c.back for c in _cards(result, "Build file")]
+    assert not any("Build the app" in b or "make build" in b for b in backs), backs
+    assert any("unprivileged user" in b for b in backs), backs
+    assert any(r.startswith("comment restates the line") for r in _left_out(result, "Build file"))

@@ -228,12 +228,13 @@ def extract(code: str, lang: str) -> CodeFacts:
     )
 
 
-# Words that say nothing a line does not already say ("Use the official PostgreSQL 15 image").
+# Words that say nothing a line does not already say ("Use the official PostgreSQL 15 image",
+# "Build the app" over ``npm run build``).
 _GENERIC_WORDS = {
     "a", "an", "the", "of", "to", "for", "in", "on", "at", "is", "are", "this", "that", "be",
     "by", "as", "and", "or", "with", "its", "it", "our", "my", "your", "here", "use", "uses",
     "using", "set", "sets", "specify", "specifies", "define", "defines", "default", "official",
-    "name", "value", "enable", "enables", "mode",
+    "name", "value", "enable", "enables", "mode", "app", "application", "project",
 }  # fmt: skip
 # Abbreviations in identifiers and the words comments spell them with.
 _SPELLED_OUT = {

@@ -43,10 +43,13 @@ def from_key_value(
     return False
 
 
-# Headings whose bold items are benefits, cases or tips, not terms: "Use Cases", "Advantages".
+# Headings whose bold items are benefits, cases or tips, not terms: "Use Cases", "Advantages";
+# or the parts of the parent's subject ("Key Components" of an image: its "Operating System").
 _NAMED_ITEMS = re.compile(
     r"\b(?:use cases?|benefits?|advantages?|disadvantages?|drawbacks?|limitations?|pros|cons|"
-    r"best practices?|tips?|features?|distinctions?|differences?|pitfalls?|strategies|steps?)\b",
+    r"best practices?|tips?|features?|distinctions?|differences?|pitfalls?|strategies|steps?|"
+    r"(?:key|core|main|primary|basic)\s+(?:components?|functions?|parts?|elements?|roles?)|"
+    r"functionalit(?:y|ies)|capabilit(?:y|ies)|responsibilit(?:y|ies))\b",
     re.IGNORECASE,
 )
 
