@@ -225,3 +225,10 @@ def test_list_whose_items_label_their_own_lists__no_card_listing_the_labels() ->
     assert any(
         r.startswith("list label is a fragment starting with a preposition") for r in reasons
     )
+
+
+def test_chinese_defining_sentence_under_a_numbered_heading__definition_of_the_term() -> None:
+    result = _extract("definitions-zh.md")
+    cards = {c.front: c.back for c in result.cards if c.kind.value == "definition"}
+    # "X是Y" and "Y称为X" under "1. X": the heading's number is no part of the term.
+    assert cards == {"页面": "虚拟内存分配的基本单位", "页表": "把虚拟页号映射到物理页框号的那张表"}

@@ -83,8 +83,12 @@ def from_sentence(
     state.defined = True
     if out.notes.english:
         answer = ph.definition_answer(sentence, state.subject.name)
-    elif out.notes.language in ("zh", "ja") and sentence.startswith(f"{state.subject.name}是"):
-        answer = sentence[len(state.subject.name) + 1 :].rstrip("。")  # "进程是程序的..."
+    elif out.notes.language in ("zh", "ja"):
+        answer, term = _cjk_definition(sentence, state.subject.name)
+        if answer:
+            out.add(CardKind.DEFINITION, term, answer, source)
+            state.about_subject = True
+            return True
     else:
         answer = _copula_definition(sentence, state.subject.name, out.notes.language)
     if answer:
@@ -92,6 +96,28 @@ def from_sentence(
         state.about_subject = True
         return True
     return False
+
+
+_SECTION_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+\.?)\s*")
+""""1. ", "1.2 ", "Ⅲ ": the number a heading is filed under, not part of its term."""
+
+
+def _cjk_definition(sentence: str, subject: str) -> tuple[str | None, str]:
+    """(definition, term) for "进程是资源分配的基本单位。" under "1. 进程", or "对临界资源进行
+    访问的那段代码称为临界区。" under "1. 临界区" (the term named last); (None, term) otherwise."""
+    term = _SECTION_NUMBER.sub("", subject).strip()
+    if not term:
+        return None, term
+    sentence = sentence.strip()
+    if sentence.startswith(f"{term}是"):
+        answer = sentence[len(term) + 1 :].rstrip("。").strip()
+        if re.split(r"[，,；;]", answer, maxsplit=1)[0].endswith("的"):
+            return None, term  # "管道是通过调用 pipe 函数创建的": how it is made, not what it is
+    elif match := re.fullmatch(rf"(.+?)(?:被)?(?:称为|称作|叫做){re.escape(term)}[。.]?", sentence):
+        answer = match.group(1).strip("，, ")
+    else:
+        return None, term
+    return (answer or None), term
 
 
 def _copula_definition(sentence: str, subject: str, notes_language: str) -> str | None:
