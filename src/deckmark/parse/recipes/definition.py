@@ -98,14 +98,10 @@ def from_sentence(
     return False
 
 
-_SECTION_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+\.?)\s*")
-""""1. ", "1.2 ", "Ⅲ ": the number a heading is filed under, not part of its term."""
-
-
 def _cjk_definition(sentence: str, subject: str) -> tuple[str | None, str]:
-    """(definition, term) for "进程是资源分配的基本单位。" under "1. 进程", or "对临界资源进行
-    访问的那段代码称为临界区。" under "1. 临界区" (the term named last); (None, term) otherwise."""
-    term = _SECTION_NUMBER.sub("", subject).strip()
+    """(definition, term) for "进程是资源分配的基本单位。" under "进程", or "对临界资源进行访问的
+    那段代码称为临界区。" under "临界区" (the term named last); (None, term) otherwise."""
+    term = subject.strip()
     if not term:
         return None, term
     sentence = sentence.strip()

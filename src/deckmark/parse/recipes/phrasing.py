@@ -456,9 +456,14 @@ class Subject:
         return f"What {'are' if self.plural else 'is'} {self.phrase}?"
 
 
+SECTION_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*\.|\d+(?:\.\d+)+|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+\.?)\s+(?=\S)")
+""""1. ", "1.2 ", "Ⅲ ": the number a heading is filed under, not part of its topic."""
+
+
 def subject_from_heading(title: str, definition: str | None = None) -> Subject:
-    """Name the topic; the definition's own article decides "a Docker image" vs "Docker Engine"."""
-    title = title.strip().rstrip(":")
+    """Name the topic; the definition's own article decides "a Docker image" vs "Docker Engine".
+    A section number ("1. 进程", "2.3 Caching") is no part of it."""
+    title = SECTION_NUMBER.sub("", title.strip()).rstrip(":")
     article = ""
     if definition and (match := re.match(r"^(a|an|the)\s", definition.strip(), re.IGNORECASE)):
         article = match.group(1).lower()
