@@ -328,3 +328,12 @@ def test_sentence_saying_what_a_proof_will_show__no_cloze__in_any_language() -> 
     }
     for text, heading in texts.items():
         assert not _cards(_extract("x.md", text), heading), heading
+
+
+def test_version_in_the_context_line_or_name_after_vergleichbar_mit__no_cloze() -> None:
+    result = _extract("vergleich-de.md")
+    # "seit C# [...]" under "Neuerungen in C# 6.0"; "vergleichbar mit [Runnable]": a
+    # comparison the author draws, not what the sentence states.
+    assert _deletions(_cards(result, "Ausdruckskörper")) == ["**einem Objekt**"]
+    reasons = _left_out(result, "Ausdruckskörper")
+    assert any(r.startswith("answer printed in the context line (6.0)") for r in reasons), reasons

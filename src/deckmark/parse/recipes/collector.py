@@ -571,6 +571,11 @@ def context_prints(hidden: str, context: Iterable[str], notes_language: str) -> 
     plain = _MARKUP.sub("", hidden).strip()
     if _CJK.search(plain):  # no spaces between words: the hidden text as written
         return len(plain) >= 2 and any(plain in h for h in headings)
+    if re.fullmatch(
+        r"\d{2,}|\d+(?:\.\d+)+", plain
+    ):  # a version ("C# [...]" under "Neuerungen C# 3.0")
+        number = rf"(?<![\w.]){re.escape(plain)}(?![\w.])"
+        return any(re.search(number, heading) for heading in headings)
     if re.fullmatch(r"[A-Z]{2,6}", plain):
         for heading in headings:
             initials = [w[0] for w in _heading_words(heading) if not ph.is_function_word(w)]

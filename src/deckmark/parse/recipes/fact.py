@@ -275,6 +275,16 @@ _NAME = re.compile(
 never half of a compound ("LINQ-Ausdrücke") or of an expression (the "1" of "n-1")."""
 
 
+_COMPARED_WITH = re.compile(
+    r"(?:\b(?:comparable (?:to|with)|similar to|analogous to|akin to|vergleichbar mit|ähnlich wie"
+    r"|analog zu|simile a|paragonabile a|analogo a|come|similar a|comparable a|parecido a"
+    r"|semblable à|comparable à|comme)|类似于|类似|好比)\s*$",
+    re.IGNORECASE,
+)
+"""What a name after "vergleichbar mit", "similar to", "come" is: a comparison the author
+draws ("... vergleichbar mit [EventHandler] in Java"), not the fact the sentence states."""
+
+
 def cloze_name(
     sentence: str,
     subject: ph.Subject,
@@ -299,6 +309,7 @@ def cloze_name(
         m
         for m in _NAME.finditer(masked)
         if m.start() >= start
+        and not _COMPARED_WITH.search(masked[: m.start()])
         and m.group(0).lower() not in own
         and m.group(0) != "I"
         and not ph.is_function_word(m.group(0))
@@ -347,7 +358,9 @@ def cloze_marked_spans(sentence: str, notes_language: str = "en") -> str | None:
     runs = []
     for match in _SPAN_RUN.finditer(sentence):
         before = sentence[: match.start()]
-        if re.search(r"(?:\blike|such as|e\.g\.|for example|\()\s*$", before, re.I):
+        if re.search(r"(?:\blike|such as|e\.g\.|for example|\()\s*$", before, re.I) or (
+            _COMPARED_WITH.search(before)
+        ):
             continue
         if "(" in before and ")" not in before[before.rfind("(") :]:
             continue  # inside parentheses: an aside
