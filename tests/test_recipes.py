@@ -341,3 +341,20 @@ def test_comment_that_restates_the_command_with_a_generic_object__no_card() -> N
     assert not any("Build the app" in b or "make build" in b for b in backs), backs
     assert any("unprivileged user" in b for b in backs), backs
     assert any(r.startswith("comment restates the line") for r in _left_out(result, "Build file"))
+
+
+def test_problem_and_solution__the_solution_and_its_code_answer__the_rest_makes_its_cards() -> None:
+    result = _extract("code-setup.md")
+    problem, *others = _cards(result, "Erweiterungen")
+    assert problem.front.startswith("Erweiterungen\n\nProblem: Eine fremde Klasse")
+    assert problem.back.startswith("Lösung: Eine statische Methode")
+    assert problem.back.endswith("```") and "Namespace" not in problem.back
+    # The bullet after the solution is the section's own fact; the method name `Zaehle()`
+    # that the section's code defines is no blank.
+    assert [c.front for c in others] == [
+        "Die Erweiterung ist nur sichtbar, wenn ihr {{c1::**Namespace**}} eingebunden ist."
+    ]
+    assert any(
+        r.startswith("a name from the notes' own code (`Zaehle()`)")
+        for r in _left_out(result, "Erweiterungen")
+    )

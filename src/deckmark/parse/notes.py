@@ -209,8 +209,9 @@ class NotesExtractor:
         if not blocks:
             return out
         if ph.is_question(section.title) or qa.answer_split(blocks):
-            qa.question_cards(out, section, blocks, has_children=has_children)
-            return out
+            blocks = qa.question_cards(out, section, blocks, has_children=has_children)
+            if not blocks:
+                return out
         subject = self.notes.subject(section.title, first_statement(blocks))
         keyword = ph.keyword_heading(section.title)
         state = TopicState(subject=subject, keyword=keyword, defined=False)

@@ -101,9 +101,11 @@ def code_cards(
             snippet = textwrap.dedent(fact.code)
             shown = fence(snippet, block.lang) if "\n" in snippet else f"`{snippet}`"
             front = f"{subject.name}: {shown}"
+            answer = fact.comment
             if setup:  # the lines the outcome depends on, then the line
                 front = f"{subject.name}:\n\n{fence(setup, block.lang)}\n\n{shown}"
-            out.add(CardKind.CODE, front, fact.comment, line_source)
+                answer = re.sub(r"^(?:=>|->|→)\s*", "", answer)  # "// ->Syntaxfehler"
+            out.add(CardKind.CODE, front, answer, line_source)
     for output in facts.outputs:
         line_source = SourceLocation(
             path=source.path, line=source.line + block.fenced + output.line

@@ -127,7 +127,7 @@ class SectionCards:
         to learn, even where the prose says what the name holds ("low: the first index"). A
         letter used in no expression (Vim's `x`) stays; so do the names a program uses but does
         not declare (``WORKDIR``, ``fork()``): the tool's own vocabulary."""
-        name = _MARKUP.sub("", hidden).strip()
+        name = _MARKUP.sub("", hidden).strip().removesuffix("()")  # "Sum()" names `Sum`
         if not re.fullmatch(r"[A-Za-z_]\w*", name) or re.fullmatch(r"__\w+__", name):
             return False  # a dunder name (`__init__`) is the language's, not the author's
         if self.section_text is None:
@@ -412,13 +412,17 @@ def without_comments(code: str) -> str:
 
 def declares(name: str, code: str) -> bool:
     """``code`` (without comments) declares, assigns or defines ``name``, in any case:
-    ``semaphore rmutex, readLock;``, ``int n = 0;``, ``class Rational``, ``x = 5``."""
+    ``semaphore rmutex, readLock;``, ``int n = 0;``, ``class Rational``, ``x = 5``,
+    ``int Sum(IEnumerable<int> numbers) {``."""
     bare = rf"(?<![\w.$\\-]){re.escape(name)}(?![\w(])"
     declared = (
         rf"\b(?:class|struct|interface|enum|record|trait|type|typedef)\s+{bare}"
         rf"|^[ \t]*{bare}\s*(?:[-+*/]?=|:=)(?!=)"
         rf"|\b(?!(?:{_NOT_TYPES})\b)[A-Za-z_][\w<>\[\].]*[ \t]+(?:\w+[ \t]*,[ \t]*)*"
         rf"{bare}[ \t]*[;,=\[]"
+        # A C-style definition: "int Sum(this IEnumerable<int> numbers) {"
+        rf"|\b(?!(?:{_NOT_TYPES})\b)[A-Za-z_][\w<>\[\].]*[ \t]+{re.escape(name)}[ \t]*"
+        r"\([^()\n]*\)[ \t]*(?:\{|=>|$)"
     )
     return bool(re.search(declared, code, re.IGNORECASE | re.MULTILINE))
 

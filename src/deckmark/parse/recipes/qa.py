@@ -62,16 +62,43 @@ def _markdown(blocks: list[Block]) -> str:
     )
 
 
+_PROBLEM = re.compile(r"^(?:problem|problema|problème|problemstellung|问题)\s*[:：]", re.I)
+"""A problem statement ("Problem: ...") whose "Lösung:"/"Solution:" answer follows."""
+
+
+def _solution_of_problem(
+    asked: list[Block], answer: list[Block]
+) -> tuple[list[Block], list[Block]]:
+    """(the answer, the blocks after it): after a "Problem:" paragraph, the "Lösung:" paragraph
+    and the code right after it answer; what follows is the section's other content, not part
+    of that answer. A quiz's answer runs to the section's end."""
+    if not (
+        asked
+        and isinstance(asked[0], Paragraph)
+        and _PROBLEM.match(_plain(asked[0].text))
+        and answer
+        and isinstance(answer[0], Paragraph)
+    ):
+        return answer, []
+    end = 1
+    while end < len(answer) and isinstance(answer[end], CodeBlock):
+        end += 1
+    return answer[:end], answer[end:]
+
+
 def question_cards(
     out: SectionCards, section: OutlineSection, blocks: list[Block], *, has_children: bool
-) -> None:
+) -> list[Block]:
+    """The section's question cards; returns the blocks that are no part of any question (the
+    rest of a section after a problem and its solution), for the other recipes."""
     title = _NUMBERING.sub("", section.title)
     split = answer_split(blocks)
     if split is not None:
         asked, answer = split
+        answer, rest = _solution_of_problem(asked, answer)
         front = "\n\n".join(part for part in (title, _markdown(asked)) if part)
         out.add(CardKind.FACT, front, _markdown(answer), blocks[0].source)
-        return
+        return rest
     # A <details> or callout asking its own question is its own card, not part of this answer.
     asking = [b for b in blocks if isinstance(b, Container) and containers.asks(b)]
     answer_blocks = [b for b in blocks if b not in asking]
@@ -87,3 +114,4 @@ def question_cards(
             code.code_cards(out, block, subject, None, block_card=False)
         elif isinstance(block, Container) and (own := containers.asks(block)):
             containers.question_card(out, block, own)
+    return []
