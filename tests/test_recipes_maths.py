@@ -123,3 +123,24 @@ def test_section_under_an_exercises_heading__no_step_or_value_cards() -> None:
     assert any(r.startswith("example-specific (a step or value") for r in reasons), reasons
     english = extract("ex.md", "# Exercises\n\n## Stairs\n\nWith three steps there are 3 ways.\n")
     assert english.cards == ()
+
+
+def test_blank_on_one_of_two_contrasted_terms__no_cloze_unless_the_other_is_named() -> None:
+    # "DFA" and "NFA" are sibling headings that "From NFA to DFA" names together.
+    result = extract("automata.md")
+    regular = cards_under(result, "Regular languages")
+    assert [c.front for c in regular] == ["An NFA is never more powerful than a {{c1::**DFA**}}."]
+    assert "two answers fit (**DFA** or NFA): A language is regular" in " ".join(
+        left_out(result, "Regular languages")
+    )
+    assert cards_under(result, "NFA") == []
+    assert _deletions(cards_under(result, "DFA")) == ["**one**"]  # not a contrasted term
+
+
+def test_exercise_step_marked_whole__no_cloze() -> None:
+    result = extract("maths-esercizi.md")
+    assert not any("gradino precedente" in c.front for c in cards_under(result, "Contare le scale"))
+    assert any(
+        r.startswith("example-specific (a step of a worked example): Il passo prima")
+        for r in left_out(result, "Contare le scale")
+    )

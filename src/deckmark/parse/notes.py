@@ -21,6 +21,7 @@ from deckmark.parse.recipes.collector import (
     SectionCards,
     TopicState,
     block_markdown,
+    contrasted_terms,
     first_statement,
 )
 
@@ -90,6 +91,7 @@ class NotesExtractor:
             deck_slug=deck_slug,
             proper_names=proper_names | names,
             language=language.detect(_prose(outline), str(front_matter.values.get("lang", ""))),
+            contrasted=contrasted_terms(s.path for s in outline.sections),
         )
 
     # -- sections ----------------------------------------------------------------------------

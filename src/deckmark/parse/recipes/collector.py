@@ -44,6 +44,9 @@ class NotesFile:
     language: str = "en"
     """Two-letter code of the notes' language; English templates only for "en"."""
     warnings: list[Diagnostic] = field(default_factory=list)
+    contrasted: dict[str, str] = field(default_factory=dict)
+    """Lower-cased term → the term the notes contrast it with ("dfa" → "NFA"): see
+    :func:`contrasted_terms`."""
 
     @property
     def english(self) -> bool:
@@ -163,6 +166,16 @@ class SectionCards:
             if isinstance(block, CodeBlock) and block.lang in comments.PROGRAM_LANGS
         ]
 
+    def contrasted_other(self, hidden: str, front: str) -> str | None:
+        """The term the notes contrast ``hidden`` with, when the front does not name it: the
+        sentence would read as true with either ("accepted by some [DFA]" under notes on
+        DFA and NFA), so the blank cannot tell which is meant."""
+        other = self.notes.contrasted.get(_MARKUP.sub("", hidden).strip().lower())
+        if other is None:
+            return None
+        rest = CLOZE_RE.sub(" ", front).lower()
+        return None if re.search(rf"(?<!\w){re.escape(other.lower())}(?!\w)", rest) else other
+
     _labels: list[set[str]] | None = field(default=None, init=False, repr=False)
     """How many ``Key: value`` lines of the section use each key (see :meth:`repeats_label`)."""
 
@@ -269,6 +282,11 @@ class SectionCards:
             ):
                 # "NuGet-Paket System.[...]": the blank is half of a dotted name.
                 self.leave_out(source, f"half of a dotted name ({match[2]})", front)
+                front = _replace_deletion(front, match.group(1), None)
+                continue
+            if other := self.contrasted_other(match.group(2), written):
+                # "a language is regular iff it is accepted by some [DFA]": NFA fits too.
+                self.leave_out(source, f"two answers fit ({match[2]} or {other})", front)
                 front = _replace_deletion(front, match.group(1), None)
                 continue
             if self.names_variable(match.group(2)):
@@ -673,3 +691,23 @@ def first_statement(blocks: list[Block]) -> str | None:
         if isinstance(block, CodeBlock | Table):
             return None
     return None
+
+
+def contrasted_terms(titles: Iterable[tuple[str, ...]]) -> dict[str, str]:
+    """Pairs of terms the notes contrast: two sibling headings that are short terms, both
+    named by another heading ("DFA" and "NFA" beside "NFA 与 DFA" or "DFA vs NFA")."""
+    paths = list(titles)
+    siblings: dict[tuple[str, ...], list[str]] = {}
+    for path in paths:
+        title = path[-1].strip() if path else ""
+        if title and len(title) <= 30 and len(title.split()) <= 3:
+            siblings.setdefault(path[:-1], []).append(title)
+    headings = [path[-1].lower() for path in paths if path]
+    pairs: dict[str, str] = {}
+    for terms in siblings.values():
+        for index, first in enumerate(terms):
+            for second in terms[index + 1 :]:
+                a, b = first.lower(), second.lower()
+                if a != b and any(a in h and b in h and h not in (a, b) for h in headings):
+                    pairs[a], pairs[b] = second, first
+    return pairs

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from deckmark.model import SourceLocation
+from deckmark.model import CLOZE_RE, SourceLocation
 from deckmark.parse.recipes import definition, language
 from deckmark.parse.recipes import phrasing as ph
 from deckmark.parse.recipes.collector import (
@@ -142,6 +142,10 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
         out.leave_out(source, "a definition without its term", sentence)
         return
     cloze = cloze_marked_spans(sentence, out.notes.language)
+    if cloze is not None and state.example and _longest_deletion(cloze) > 4:
+        # "... un vincolo: il **carattere precedente deve essere un 1**": a step marked whole.
+        out.leave_out(source, "example-specific (a step of a worked example)", sentence)
+        return
     if cloze is None and state.example:
         # In a worked example only what the author marked is a term to learn; its values,
         # names and steps ("(4,7,0)", "2 litres", "a BFS on the new graph") hold for it alone.
@@ -189,6 +193,10 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
             out.leave_out(source, reason or "no clear deletion", sentence)
             return
     out.add(state.kind, cloze, "", source, prompt=context)
+
+
+def _longest_deletion(cloze: str) -> int:
+    return max(len(ph.words(m.group(2))) for m in CLOZE_RE.finditer(cloze))
 
 
 _ADVERTISEMENT = re.compile(
