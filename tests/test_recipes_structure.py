@@ -232,3 +232,26 @@ def test_chinese_defining_sentence_under_a_numbered_heading__definition_of_the_t
     cards = {c.front: c.back for c in result.cards if c.kind.value == "definition"}
     # "X是Y" and "Y称为X" under "1. X": the heading's number is no part of the term.
     assert cards == {"页面": "虚拟内存分配的基本单位", "页表": "把虚拟页号映射到物理页框号的那张表"}
+
+
+def test_comparison_aspect_under_one_side__the_question_names_the_side() -> None:
+    # Both sides list "Isolation": one front "Processes vs Threads › Isolation" has two answers.
+    cards = _extract("comparison-aspects.md").cards
+    asked = {c.front: c.back for c in cards if c.front.endswith("in short?")}
+    assert asked == {
+        "Processes vs Threads › Processes › Isolation, in short?": (
+            "Each process gets its own address space, so one crash stays local"
+        ),
+        "Processes vs Threads › Threads › Startup, in short?": (
+            "A thread starts in microseconds because it reuses the process's memory"
+        ),
+        "Processes vs Threads › Threads › Isolation, in short?": (
+            "One thread that corrupts memory can bring down every other thread"
+        ),
+    }
+
+
+def test_comparison_label_over_a_sides_items__no_card_of_its_own() -> None:
+    # "**Strengths**:" names the items under it: "which one? “Strengths:”" asks nothing.
+    fronts = [c.front for c in _extract("comparison-aspects.md").cards]
+    assert not [f for f in fronts if "Strengths" in f or "Caveats" in f], fronts

@@ -56,9 +56,12 @@ def comparison_cards(
             if kv:
                 key = ph.kv_key(kv)
                 value = ph.strip_end_punctuation(kv.group("value"))
+                # "Isolation: ..." under one side is that side's: the question names it.
+                named = key.casefold() in {n.casefold() for n in (x, y, *side_names)}
+                asked = key if named else f"{side.title} › {key}"
                 out.add(
                     CardKind.COMPARISON,
-                    f"{x} vs {y} › {key}, in short?",
+                    f"{x} vs {y} › {asked}, in short?",
                     ph.capitalise(value),
                     source,
                     tags=tag,
@@ -154,7 +157,8 @@ def _statements_of(blocks: list[Block]) -> list[tuple[str, SourceLocation]]:
             found.append((block.text, block.source))
         elif isinstance(block, ListBlock):
             for item in block.items:
-                if item.text:
+                # "**Advantages**:" over its own items names them; it states nothing.
+                if item.text and not (item.children and ph.is_list_label(item.text)):
                     found.append((item.text, item.source))
                 found.extend(_statements_of(list(item.children)))
     return found
