@@ -153,7 +153,8 @@ def test_identifier_with_its_value__only_the_value_hidden__a_name_given_by_let_n
 def test_arrow_line__a_key_and_its_value__not_a_cloze_on_the_key() -> None:
     result = _extract("cloze-esempi.md")
     (card,) = [c for c in _cards(result, "Pseudocodice della visita") if "radice" in c.front]
-    assert card.kind is CardKind.DEFINITION and card.front == "radice"
+    # Not the bare term: the front names what it belongs to (no template in Italian notes).
+    assert card.kind is CardKind.DEFINITION and card.front == "Pseudocodice della visita › radice"
     assert card.back.startswith("Nodo da cui parte la visita")
 
 

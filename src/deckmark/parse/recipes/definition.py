@@ -37,7 +37,13 @@ def from_key_value(
         and _reads_as_definition(value)
         and not _NAMED_ITEMS.search(out.section.title)
     ):
-        question = f"What is {key}?" if out.notes.english else key
+        # In another language no template: the term under what it belongs to ("信号量 › down"),
+        # so that the front says what it asks about, not only the breadcrumb.
+        question = (
+            f"What is {key}?"
+            if out.notes.english
+            else " › ".join((state.subject.name, *state.owners[-1:], key))
+        )
         out.add(CardKind.DEFINITION, question, ph.capitalise(value), source)
         return True
     return False
