@@ -358,3 +358,15 @@ def test_problem_and_solution__the_solution_and_its_code_answer__the_rest_makes_
         r.startswith("a name from the notes' own code (`Zaehle()`)")
         for r in _left_out(result, "Erweiterungen")
     )
+
+
+def test_comment_wrapped_over_two_lines__explains_the_line_whole() -> None:
+    text = (
+        "## Caching\n\n```dockerfile\n# Copy the lock file first so the install layer is reused\n"
+        "# while dependencies stay the same\nCOPY yarn.lock ./\n```\n"
+    )
+    backs = [c.back for c in _cards(_extract("x.md", text), "Caching")]
+    assert (
+        "Copy the lock file first so the install layer is reused while dependencies stay the same"
+        in backs
+    ), backs

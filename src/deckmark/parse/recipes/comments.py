@@ -200,6 +200,11 @@ def extract(code: str, lang: str) -> CodeFacts:
                     )
                 )
                 continue
+            if label is not None and not group and comment[:1].islower():
+                # "# Copy package.json first to leverage caching when the" / "# dependencies
+                # haven't changed": one comment wrapped over two lines.
+                label = (f"{label[0]} {comment}", label[1])
+                continue
             close_group()
             label = (comment, number)
             continue
