@@ -116,7 +116,8 @@ def test_section_under_an_exercises_heading__no_step_or_value_cards() -> None:
     result = extract("maths-esercizi.md")
     # Only what the author marked is kept; the list of first values and the step are left out.
     assert [c.front for c in cards_under(result, "Contare le scale")] == [
-        "Il caso base vale {{c1::**1**}} per una scala di zero gradini."
+        "Il caso base vale {{c1::**1**}} per una scala di zero gradini.",
+        "Si aggiunge un passo {{c1::**a una scala con almeno un altro gradino**}}.",
     ]
     reasons = left_out(result, "Contare le scale")
     assert "example-specific (a list of a worked example): Calcoliamo i primi valori:" in reasons
@@ -133,7 +134,11 @@ def test_blank_on_one_of_two_contrasted_terms__no_cloze_unless_the_other_is_name
     assert "two answers fit (**DFA** or NFA): A language is regular" in " ".join(
         left_out(result, "Regular languages")
     )
-    assert cards_under(result, "NFA") == []
+    # Under "NFA", a sentence that sets it against the other term asks for that term.
+    assert [c.front for c in cards_under(result, "NFA")] == [
+        "The transition relation differs from the function of a {{c1::**DFA**}}."
+    ]
+    assert left_out(result, "NFA")[0].startswith("two answers fit (DFA or NFA): A state may")
     assert _deletions(cards_under(result, "DFA")) == ["**one**"]  # not a contrasted term
 
 
@@ -143,4 +148,8 @@ def test_exercise_step_marked_whole__no_cloze() -> None:
     assert any(
         r.startswith("example-specific (a step of a worked example): Il passo prima")
         for r in left_out(result, "Contare le scale")
+    )
+    # A long marked phrase without a verb of its own is a term of the step: it stays.
+    assert "**a una scala con almeno un altro gradino**" in _deletions(
+        cards_under(result, "Contare le scale")
     )

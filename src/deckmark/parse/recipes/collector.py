@@ -174,7 +174,14 @@ class SectionCards:
         if other is None:
             return None
         rest = CLOZE_RE.sub(" ", front).lower()
-        return None if re.search(rf"(?<!\w){re.escape(other.lower())}(?!\w)", rest) else other
+        if re.search(rf"(?<!\w){re.escape(other.lower())}(?!\w)", rest):
+            return None
+        # "和 [DFA] 区别只在 Δ" under "NFA": a sentence that sets its section's term against
+        # another one asks for that other one.
+        own = self.section.title.lower()
+        if other.lower() in own and _CONTRAST.search(rest):
+            return None
+        return other
 
     _labels: list[set[str]] | None = field(default=None, init=False, repr=False)
     """How many ``Key: value`` lines of the section use each key (see :meth:`repeats_label`)."""
@@ -691,6 +698,15 @@ def first_statement(blocks: list[Block]) -> str | None:
         if isinstance(block, CodeBlock | Table):
             return None
     return None
+
+
+_CONTRAST = re.compile(
+    r"\b(?:differs?|different|unlike|compared|rather than|than|whereas|diversamente|differisce"
+    r"|diverso|a differenza|rispetto|invece|unterscheidet|anders|im gegensatz|difiere|diferencia"
+    r"|distinto|diffère|contrairement|différent)\b|区别|不同|相比|比",
+    re.IGNORECASE,
+)
+"""Words that set one thing against another: the blank beside them is the other thing."""
 
 
 def contrasted_terms(titles: Iterable[tuple[str, ...]]) -> dict[str, str]:

@@ -142,7 +142,7 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
         out.leave_out(source, "a definition without its term", sentence)
         return
     cloze = cloze_marked_spans(sentence, out.notes.language)
-    if cloze is not None and state.example and _longest_deletion(cloze) > 4:
+    if cloze is not None and state.example and _clause_deleted(cloze, out.notes.language):
         # "... un vincolo: il **carattere precedente deve essere un 1**": a step marked whole.
         out.leave_out(source, "example-specific (a step of a worked example)", sentence)
         return
@@ -195,8 +195,12 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
     out.add(state.kind, cloze, "", source, prompt=context)
 
 
-def _longest_deletion(cloze: str) -> int:
-    return max(len(ph.words(m.group(2))) for m in CLOZE_RE.finditer(cloze))
+def _clause_deleted(cloze: str, notes_language: str) -> bool:
+    """A deletion of five words or more with a verb of its own: a step, not a term."""
+    return any(
+        len(ph.words(m.group(2))) > 4 and language.is_clause(m.group(2), notes_language)
+        for m in CLOZE_RE.finditer(cloze)
+    )
 
 
 _ADVERTISEMENT = re.compile(

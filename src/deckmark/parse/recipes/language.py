@@ -183,6 +183,26 @@ COPULAS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The finite verbs that make a phrase a clause ("il carattere precedente deve essere un 1"):
+# copulas and modals, in the languages the recipes know.
+_CLAUSE_VERB_WORDS = {
+    "en": "is are was were be must should can cannot will has have",
+    "it": "è sono essere deve devono può possono ha hanno sarà saranno",
+    "es": "es son ser debe deben puede pueden ha han será serán",
+    "pt": "é são ser deve devem pode podem tem têm será serão",
+    "fr": "est sont être doit doivent peut peuvent a ont sera seront",
+    "de": "ist sind sein muss müssen kann können hat haben wird werden",
+    "nl": "is zijn moet moeten kan kunnen heeft hebben wordt worden",
+}
+_CLAUSE_VERBS = {lang: frozenset(verbs.split()) for lang, verbs in _CLAUSE_VERB_WORDS.items()}
+
+
+def is_clause(text: str, notes_language: str) -> bool:
+    """``text`` has a finite verb of the notes' language: a statement, not a term."""
+    verbs = _CLAUSE_VERBS.get(notes_language, frozenset())
+    return any(word.lower() in verbs for word in re.findall(r"[^\W\d_]+", text))
+
+
 _TO_THE_READER: dict[str, re.Pattern[str]] = {
     "en": re.compile(r"\b(?:you|your|you're|yours|yourself)\b", re.I),
     "it": re.compile(
