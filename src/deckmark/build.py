@@ -252,9 +252,10 @@ def _load_deck(
 ) -> tuple[Deck, bool]:
     """The deck, and whether it shows images or sounds (or refers to some it cannot find).
 
-    With a cache, a deck without media whose files are unchanged is not parsed at all; in any
-    deck, an unchanged file is not parsed again, and its cards are not made again unless what
-    it embeds from other files changed. Media are always looked up afresh.
+    With a cache, a deck without media whose files are unchanged is not parsed at all (it
+    comes with the GUIDs and times of the build that kept it: identify() sets them anew); in
+    any deck, an unchanged file is not parsed again, and its cards are not made again unless
+    what it embeds from other files changed. Media are always looked up afresh.
     """
     from deckmark.parse.cardfile import CardFile, read_card_files
     from deckmark.parse.embeds import Transcluder
@@ -375,8 +376,6 @@ def _load_deck(
         warnings=tuple(warnings),
     )
     uses_media = uses_media or any(card.media for card in cards)
-    if cache is not None and not uses_media:
-        cache.put("decks", deck_text.key, deck)
     return deck, uses_media
 
 
@@ -711,14 +710,17 @@ def _identified_deck(
     lockfile this build writes holds. Identities are reused only for a deck without media, from
     a build that wrote this very lockfile and warned of nothing ambiguous: then every card is
     unchanged against it, so they do not depend on ``now`` and the lockfile stays as it is.
+    The deck is kept once, with the identities this build gave it (``decks``); the identities
+    entry is each card's GUID and time, to tell that the kept deck has this lockfile's.
     """
     text = _read_deck(source)
     lock_path = lockfile_path(source.root)
     lock_bytes = lock_path.read_bytes() if lock_path.is_file() else None
     identity_key = cache_key("identity", text.key, lock_bytes) if lock_bytes else None
     if cache is not None and identity_key is not None and not text.problems:
-        cached = cache.get("identities", identity_key)
-        if isinstance(cached, Deck):
+        identities = cache.get("identities", identity_key)
+        cached = cache.get("decks", text.key) if isinstance(identities, tuple) else None
+        if isinstance(cached, Deck) and identities == _identities(cached):
             return cached, None, cache_key("input", text.key, lock_bytes or b"")
     deck, uses_media = _load_deck(source, text, cache)
     deck, identity = identify(source, deck, now, out_dir)
@@ -726,10 +728,16 @@ def _identified_deck(
     if cache is not None and not uses_media and not identity.warnings:
         # Against the lockfile this build writes, every card is unchanged and nothing is
         # ambiguous: the next build would give the same deck, whatever its time.
-        cache.put("identities", cache_key("identity", text.key, lock_text), deck)
+        cache.put("identities", cache_key("identity", text.key, lock_text), _identities(deck))
+        cache.put("decks", text.key, deck)
     # A media file's packaged name is a hash of its content: the names stand for the files.
     media = sorted({repr(file) for card in deck.cards for file in card.media})
     return deck, identity.lockfile, cache_key("input", text.key, lock_text, *media)
+
+
+def _identities(deck: Deck) -> tuple[tuple[str, int], ...]:
+    """Each card's GUID and modification time, in order."""
+    return tuple((card.guid, card.modified) for card in deck.cards)
 
 
 def _check_output_names(sources: Sequence[DeckSource]) -> None:
