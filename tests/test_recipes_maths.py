@@ -79,7 +79,7 @@ def test_definition_heading__asks_with_the_words_the_definition_uses() -> None:
     assert asked == {
         "Definition of abelian": "What does “abelian” mean?",  # "G is abelian if ..."
         "Definition of cosets": "What are cosets?",
-        "Definition of order": "What is the order?",  # "The order of a group is ..."
+        "Definition of order": "What is the order of a group?",  # "The order of a group is"
         "Definition of commutativity": "What is commutativity?",  # no article: uncountable
         "Lemma of the unique identity": "What does the lemma of the unique identity state?",
     }

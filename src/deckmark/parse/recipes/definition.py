@@ -170,6 +170,12 @@ _DEFINITION_HEADING = re.compile(
 )
 _MASS_NOUN = re.compile(r"(?:ity|ence|ance|ness|ism|ing)$", re.IGNORECASE)
 """Endings of uncountable nouns: "What is convergence?", not "What is a convergence?"."""
+_DEFINED_SUBJECT = re.compile(
+    r"(?:^|[.:]\s+|^then\s+|\.\s+then\s+|,\s+then\s+)(?P<subject>(?:the|an?)\s[^,;:]*?)\s+"
+    r"(?P<verb>is|are)\s+(?:the|an?|defined|called)\b",
+    re.IGNORECASE,
+)
+"""The subject of the defining sentence, with what it is of: "The interior of $A$ is the ..."."""
 _HEAD_NOUN = re.compile(
     r"\s+(?:of|for|in|on|by|from|with|over|under|between|and|or|\w+ed)\s+", re.IGNORECASE
 )
@@ -241,6 +247,15 @@ def _ask_definition(out: SectionCards, term: str, answer: str) -> str:
         return ph.capitalise(out.section.title.strip().rstrip(":："))
     if ph.mask_math(term) != term:
         return f"What is {term}?"  # a formula: no article
+    if named := _DEFINED_SUBJECT.search(answer.split("\n", 1)[0]):
+        subject = named.group("subject")
+        if re.match(rf"(?:the|an?)\s+{re.escape(term)}\b", subject, re.IGNORECASE) and (
+            len(ph.words(ph.mask_math(subject))) <= len(term.split()) + 7
+        ):
+            # "The interior of $A$ is ...": "What is the interior of $A$?", what it is of.
+            verb = "are" if named.group("verb").lower() == "are" else "is"
+            article, rest = subject.split(maxsplit=1)
+            return f"What {verb} {article.lower()} {rest}?"
     head = _HEAD_NOUN.split(term, maxsplit=1)[0].split()[-1]
     used = re.search(rf"\b(a|an|the)\s+{re.escape(term)}\b", answer, re.IGNORECASE)
     predicate = re.search(rf"\b(?:is|are)\s+{re.escape(term)}\b", answer, re.IGNORECASE)
