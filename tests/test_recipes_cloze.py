@@ -338,3 +338,14 @@ def test_version_in_the_context_line_or_name_after_vergleichbar_mit__no_cloze() 
     assert _deletions(_cards(result, "Ausdruckskörper")) == ["**einem Objekt**"]
     reasons = _left_out(result, "Ausdruckskörper")
     assert any(r.startswith("answer printed in the context line (6.0)") for r in reasons), reasons
+
+
+def test_blank_on_one_of_alternatives_joined_by_a_slash__no_card() -> None:
+    # Any of `int`, `str`, `list` fits each blank; "arrays/[Python] lists" hides half a term.
+    text = (
+        "## Joins\n\n- Joined values must share one type: `int`/`str`/`list`.\n"
+        "- Prefer deques to arrays/**Python** lists for queues.\n"
+    )
+    result = _extract("x.md", text)
+    assert _cards(result, "Joins") == []
+    assert sum("one of alternatives joined by '/'" in r for r in _left_out(result, "Joins")) == 4

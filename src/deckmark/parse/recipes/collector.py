@@ -291,6 +291,13 @@ class SectionCards:
                 self.leave_out(source, f"half of a dotted name ({match[2]})", front)
                 front = _replace_deletion(front, match.group(1), None)
                 continue
+            if written[match.start() - 1 : match.start()] == "/" or written.startswith(
+                "/", match.end()
+            ):
+                # "same type: [...]/`str`/`list`": one of alternatives, any of them fits.
+                self.leave_out(source, f"one of alternatives joined by '/' ({match[2]})", front)
+                front = _replace_deletion(front, match.group(1), None)
+                continue
             if other := self.contrasted_other(match.group(2), written):
                 # "a language is regular iff it is accepted by some [DFA]": NFA fits too.
                 self.leave_out(source, f"two answers fit ({match[2]} or {other})", front)
