@@ -255,3 +255,25 @@ def test_comparison_label_over_a_sides_items__no_card_of_its_own() -> None:
     # "**Strengths**:" names the items under it: "which one? “Strengths:”" asks nothing.
     fronts = [c.front for c in _extract("comparison-aspects.md").cards]
     assert not [f for f in fronts if "Strengths" in f or "Caveats" in f], fronts
+
+
+def test_table_whose_rows_link_to_other_pages__an_index_not_facts() -> None:
+    # A study plan's table of contents: "Priority? → High" teaches nothing about arrays.
+    text = (
+        "## Study plan\n\n| Topic | Priority |\n| --- | --- |\n"
+        "| [Arrays](./arrays.md) | High |\n| [Heaps](heaps.md) | Low |\n"
+    )
+    result = _extract("x.md", text)
+    assert _cards(result, "Study plan") == []
+    assert _left_out(result, "Study plan") == [
+        "index of other pages (every row is a link to one): Topic | Priority"
+    ]
+
+
+def test_table_of_terms_linking_to_the_web__still_makes_cards() -> None:
+    text = (
+        "## Tools\n\n| Tool | Purpose |\n| --- | --- |\n"
+        "| [Trivy](https://trivy.dev) | scans images for CVEs |\n"
+        "| [Hadolint](https://github.com/hadolint) | lints Dockerfiles |\n"
+    )
+    assert _cards(_extract("x.md", text), "Tools")

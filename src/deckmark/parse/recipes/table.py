@@ -23,6 +23,7 @@ _GENERIC_HEADER = re.compile(
 )
 """Column names that only say "the text about the row" (in the languages the recipes know)."""
 _LINK_ONLY = re.compile(r"^!?\[[^\]]*\]\([^)]*\)$|^<a\b.*</a>$")
+_LOCAL_LINK = re.compile(r"^\[[^\]]+\]\((?![a-z][a-z0-9+.-]*:)[^)]*\)$", re.IGNORECASE)
 _SEPARATOR = re.compile(r"^[-=:_*~\s]*$")
 
 
@@ -39,6 +40,9 @@ def layout_reason(table: Table) -> str | None:
         return "layout table (no values)"
     if sum(map(_is_link, cells)) * 2 >= len(cells):
         return "layout table (mostly links)"
+    if len(table.rows) > 1 and all(_LOCAL_LINK.match(row[0].strip()) for row in table.rows if row):
+        # "| [Array](./array.md) | High |": a table of contents; the facts are on those pages.
+        return "index of other pages (every row is a link to one)"
     return None
 
 
