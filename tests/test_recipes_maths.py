@@ -8,8 +8,13 @@ its full output.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from deckmark.model import CLOZE_RE, Card, CardKind
 from deckmark.parse.notes import NotesResult
+from tests.conftest import run_cli
 from tests.recipe_cards import cards_under, extract, left_out
 
 
@@ -153,3 +158,23 @@ def test_exercise_step_marked_whole__no_cloze() -> None:
     assert "**a una scala con almeno un altro gradino**" in _deletions(
         cards_under(result, "Contare le scale")
     )
+
+
+def test_named_result_heading_with_nothing_after_its_colon__builds_and_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Lemma of :" reads as a named result until its colon is dropped; then it names nothing,
+    # so it asks nothing and the section goes to the other recipes (it crashed the build).
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "groups.md").write_text(
+        "# Groups\n\n## Lemma of :\n\nA group has exactly one identity element.\n\n"
+        "## Definition of group\n\nA group is a set with an associative operation, "
+        "an identity element and an inverse for every element.\n"
+    )
+    for command in ("check", "build"):
+        code, out, err = run_cli(command, "groups.md")
+        assert code == 0, (command, out, err)
+        assert "Traceback" not in out + err
+    result = extract("groups.md", (tmp_path / "groups.md").read_text())
+    assert not any(c.kind is CardKind.DEFINITION for c in cards_under(result, "Lemma of :"))
+    assert [c.front for c in cards_under(result, "Definition of group")] == ["What is a group?"]

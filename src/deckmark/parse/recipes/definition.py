@@ -229,13 +229,14 @@ def from_heading(out: SectionCards, blocks: list[Block], state: TopicState) -> l
     body = [block_markdown(block).strip() for block in blocks[:count]]
     if not any(isinstance(b, Paragraph | ListBlock) for b in blocks[:count]):
         return blocks  # only formulas or images: nothing that says it in words
-    state.defined = True
     answer = "\n\n".join(filter(None, body))
+    question = _question(out, answer)
+    if question is None:
+        return blocks  # "Lemma of :": nothing named once the colon is gone
+    state.defined = True
     if len(ph.words(ph.mask_math(answer))) > MAX_DEFINITION_WORDS:
         out.leave_out(blocks[0].source, "definition too long for one card", answer)
         return blocks[count:]
-    question = _question(out, answer)
-    assert question is not None  # the heading matched above
     out.add(CardKind.DEFINITION, question, answer, blocks[0].source)
     return blocks[count:]
 
