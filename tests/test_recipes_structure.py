@@ -277,3 +277,12 @@ def test_table_of_terms_linking_to_the_web__still_makes_cards() -> None:
         "| [Hadolint](https://github.com/hadolint) | lints Dockerfiles |\n"
     )
     assert _cards(_extract("x.md", text), "Tools")
+
+
+def test_pipe_rows_without_a_separator_line__no_cloze_of_the_markup() -> None:
+    # Not a GFM table (no "| --- |" line), so Markdown reads it as a paragraph of pipes.
+    result = _extract("x.md", "## Usage\n\n| `d` | `w` |\n| Operator | Motion |\n")
+    assert _cards(result, "Usage") == []
+    assert [r.split(":")[0] for r in _left_out(result, "Usage")] == [
+        "table rows without a header separator"
+    ]

@@ -30,6 +30,10 @@ def blocks(out: SectionCards, section_blocks: list[Block], state: TopicState) ->
             if is_file_header(block.text):
                 out.leave_out(block.source, "header of the notes file, not a fact", block.text)
                 continue
+            if all(line.strip().startswith("|") for line in block.text.splitlines()):
+                # "| `d` | `w` |" rows with no "| --- |" line under the first: no table to read.
+                out.leave_out(block.source, "table rows without a header separator", block.text)
+                continue
             fact.statements(out, block.text, block.source, state)
         elif isinstance(block, ListBlock):
             previous = section_blocks[index - 1] if index else None
