@@ -97,7 +97,7 @@ def sample(cards: list[ShownCard], per_file: int, seed: int, source: Source) -> 
     return sorted(picked, key=lambda c: c.key)
 
 
-def cell(text: str, limit: int = 700) -> str:
+def cell(text: str, limit: int = 6000) -> str:
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>") or "—"
 
