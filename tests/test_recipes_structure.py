@@ -286,3 +286,16 @@ def test_pipe_rows_without_a_separator_line__no_cloze_of_the_markup() -> None:
     assert [r.split(":")[0] for r in _left_out(result, "Usage")] == [
         "table rows without a header separator"
     ]
+
+
+def test_items_that_finish_the_sentence_above__no_card_without_its_premise() -> None:
+    # "Sei A kleiner als B. Dann ist" holds the premise each sub-item needs.
+    text = (
+        "## Ordnung\n\n- Sei A kleiner als B. Dann ist\n"
+        "  - g **monoton**, wenn g(A) kleiner als g(B) ist\n"
+        "  - g **antiton**, wenn g(B) kleiner als g(A) ist\n"
+    )
+    result = _extract("x.md", text)
+    assert _cards(result, "Ordnung") == []
+    reasons = _left_out(result, "Ordnung")
+    assert sum(r.startswith("continues the sentence above it") for r in reasons) == 2, reasons

@@ -15,7 +15,7 @@ from deckmark.parse.outline import (
     Paragraph,
     Table,
 )
-from deckmark.parse.recipes import code, containers, definition, fact, lists, table
+from deckmark.parse.recipes import code, containers, definition, fact, language, lists, table
 from deckmark.parse.recipes import phrasing as ph
 from deckmark.parse.recipes.collector import SectionCards, TopicState, is_file_header
 
@@ -109,12 +109,38 @@ def list_item(out: SectionCards, item: ListItem, state: TopicState) -> None:
     else:
         if item.text:
             fact.statements(out, item.text, item.source, state)
+        if item.sublists and _goes_on_below(item.text, out.notes.language):
+            # "Sei V < U. Dann ist" over "f ist [kovariant], wenn …": without the premise
+            # above, the sub-item states a different (false) fact.
+            for sublist in item.sublists:
+                _leave_out_items(out, sublist, f"continues the sentence above it ({item.text})")
+            return
         owners = state.owners
         if owner := _owner(item.text):
             state.owners = (*owners, owner)
         for sub in item.children:
             blocks(out, [sub], state)
         state.owners = owners
+
+
+# The last word of a sentence that goes on in the items below it: a copula or "then".
+_GOES_ON = {"is", "are", "then", "dann", "allora", "entonces", "alors", "então"}
+
+
+def _goes_on_below(text: str, notes_language: str) -> bool:
+    words = text.rstrip().split()
+    if not words or re.search(r"[.!?:;。！？：；,，]$", words[-1]):
+        return False
+    last = words[-1].lower()
+    return last in _GOES_ON or last in language.COPULAS.get(notes_language, ())
+
+
+def _leave_out_items(out: SectionCards, block: ListBlock, reason: str) -> None:
+    for item in block.items:
+        if item.text:
+            out.leave_out(item.source, reason, item.text)
+        for sublist in item.sublists:
+            _leave_out_items(out, sublist, reason)
 
 
 def _owner(text: str) -> str | None:
