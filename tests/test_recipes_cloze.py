@@ -266,6 +266,13 @@ def test_name_a_program_block_declares__no_cloze__in_any_case__a_called_operatio
     assert sum(r.startswith("a name from the notes' own code") for r in reasons) == 2, reasons
 
 
+def test_plain_word_the_section_code_assigns__cloze_unless_written_as_code() -> None:
+    result = _extract("example-names.md")
+    # `queue = [root]` and `stack = []` name the variables after the words the prose teaches.
+    assert _deletions(_cards(result, "Walking a graph")) == ["**queue**", "**stack**"]
+    assert not any(r.startswith("a name from") for r in _left_out(result, "Walking a graph"))
+
+
 def test_phrase_picking_one_of_things_not_on_the_card__no_cloze__left_out() -> None:
     result = _extract("references.md")
     fronts = [c.front for c in _cards(result, "Write policies")]

@@ -129,7 +129,9 @@ class SectionCards:
         ``def merge(``, ``class Rational``). Such a blank asks for the author's naming, nothing
         to learn, even where the prose says what the name holds ("low: the first index"). A
         letter used in no expression (Vim's `x`) stays; so do the names a program uses but does
-        not declare (``WORKDIR``, ``fork()``): the tool's own vocabulary."""
+        not declare (``WORKDIR``, ``fork()``): the tool's own vocabulary, and a plain lower-case
+        word the blank does not write as code ("using a **queue**" beside ``queue = [root]``).
+        Only a mixed-case name matches in any case."""
         name = _MARKUP.sub("", hidden).strip().removesuffix("()")  # "Sum()" names `Sum`
         if not re.fullmatch(r"[A-Za-z_]\w*", name) or re.fullmatch(r"__\w+__", name):
             return False  # a dunder name (`__init__`) is the language's, not the author's
@@ -139,14 +141,22 @@ class SectionCards:
         if len(name) == 1:
             used = rf"[(\[,=]\s*{bare}|{bare}\s*(?:[\[\]),=+*/<>]|\.\w)"
             return bool(re.search(used, self.section_text))
-        # A multi-letter name in any case: "ReadLock" in the prose is `readLock` in the code.
-        argument = rf"\w\((?:[^()\n]*,\s*)?[&*]?\s*{bare}\s*(?:,[^()\n]*)?\)"
+        # A mixed-case name in any case: "ReadLock" in the prose is `readLock` in the code.
+        mixed = name.lower() != name and name.upper() != name
+        flags = re.IGNORECASE if mixed else 0
         defined = rf"\b(?:def|function|func|fn)\s+{name}\s*\("
-        if re.search(f"{argument}|{defined}", self.section_text, re.IGNORECASE):
+        if re.search(defined, self.section_text, flags):
             return True
-        return self.declares(name)
+        # A plain word ("queue", "low") names the code's variable only where the blank, too,
+        # writes it as code (`low`): "visits nodes using a **queue**" teaches the word.
+        if re.fullmatch(r"[a-z]+", name) and not hidden.strip().startswith("`"):
+            return False
+        argument = rf"\w\((?:[^()\n]*,\s*)?[&*]?\s*{bare}\s*(?:,[^()\n]*)?\)"
+        if re.search(argument, self.section_text, flags):
+            return True
+        return self.declares(name, ignore_case=mixed)
 
-    def declares(self, name: str, *, besides: str = "") -> bool:
+    def declares(self, name: str, *, besides: str = "", ignore_case: bool = True) -> bool:
         """A program block of the section declares ``name`` on a line other than ``besides``."""
         if self.declarations is None:
             self.declarations = "\n".join(
@@ -156,7 +166,7 @@ class SectionCards:
         if besides.strip():
             line = rf"^[ \t]*{re.escape(besides.strip())}[ \t]*$"
             code = re.sub(line, "", code, count=1, flags=re.MULTILINE)
-        return declares(name, code)
+        return declares(name, code, ignore_case=ignore_case)
 
     def program_blocks(self) -> list[CodeBlock]:
         """The section's code blocks in a programming language (not shell or config), in order."""
@@ -442,8 +452,9 @@ def without_comments(code: str) -> str:
     return re.sub(r"(?://|#(?!include|define)).*", "", code)
 
 
-def declares(name: str, code: str) -> bool:
-    """``code`` (without comments) declares, assigns or defines ``name``, in any case:
+def declares(name: str, code: str, *, ignore_case: bool = True) -> bool:
+    """``code`` (without comments) declares, assigns or defines ``name``, in any case unless
+    ``ignore_case`` is false:
     ``semaphore rmutex, readLock;``, ``int n = 0;``, ``class Rational``, ``x = 5``,
     ``int Sum(IEnumerable<int> numbers) {``."""
     bare = rf"(?<![\w.$\\-]){re.escape(name)}(?![\w(])"
@@ -456,7 +467,8 @@ def declares(name: str, code: str) -> bool:
         rf"|\b(?!(?:{_NOT_TYPES})\b)[A-Za-z_][\w<>\[\].]*[ \t]+{re.escape(name)}[ \t]*"
         r"\([^()\n]*\)[ \t]*(?:\{|=>|$)"
     )
-    return bool(re.search(declared, code, re.IGNORECASE | re.MULTILINE))
+    flags = re.IGNORECASE | re.MULTILINE if ignore_case else re.MULTILINE
+    return bool(re.search(declared, code, flags))
 
 
 _MARKUP = re.compile(r"\\[()\[\]]|[$`*={}\\]")
