@@ -370,3 +370,14 @@ def test_comment_wrapped_over_two_lines__explains_the_line_whole() -> None:
         "Copy the lock file first so the install layer is reused while dependencies stay the same"
         in backs
     ), backs
+
+
+def test_outcome_of_a_name_used_inside_an_f_string__depends_on_its_declaration() -> None:
+    # `stack` is read inside the f-string's braces: the printed value comes from its pushes.
+    text = (
+        "## Stacks\n\n```python\nstack = []\nstack.append(4)\nstack.append(9)\n"
+        'print(f"top: {stack[-1]}")  # 9 (the last push)\n```\n'
+    )
+    (card,) = _cards(_extract("x.md", text), "Stacks")
+    assert card.front.startswith("In this python code, after\n\n```python\nstack = []")
+    assert card.back == "9 (the last push)"

@@ -448,8 +448,17 @@ _NOT_TYPES = (
 def without_comments(code: str) -> str:
     """Program code without its ``//``, ``#`` and ``/* */`` comments and string literals."""
     code = re.sub(r"/\*.*?\*/", " ", code, flags=re.DOTALL)
-    code = re.sub(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'", '""', code)
+    code = re.sub(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'", _literal_code, code)
     return re.sub(r"(?://|#(?!include|define)).*", "", code)
+
+
+def _literal_code(literal: re.Match[str]) -> str:
+    """A string literal as ``""``, and the code an f-string or ``$"..."`` interpolates: the
+    line ``print(f"{tree.parent(3)}")`` reads ``tree``."""
+    prefix = literal.string[literal.start() - 1 : literal.start()]
+    if prefix not in ("f", "F", "$") and "${" not in literal.group(0):
+        return '""'
+    return " ".join(['""', *re.findall(r"\{([^{}]*)\}", literal.group(0))])
 
 
 def declares(name: str, code: str, *, ignore_case: bool = True) -> bool:
