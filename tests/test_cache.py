@@ -3,10 +3,12 @@ keeps or rebuilds is exactly what a fresh build writes (Anki's note dump, PDF te
 
 from __future__ import annotations
 
+import errno
+import io
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pytest
 from pypdf import PdfReader
@@ -14,7 +16,7 @@ from pypdf import PdfReader
 import deckmark.parse.outline
 import deckmark.render.html
 from deckmark.build import build
-from deckmark.cache import CACHE_DIR
+from deckmark.cache import CACHE_DIR, BuildCache
 from tests.conftest import import_apkg, read_notes
 from tests.conftest import run_cli as run
 
@@ -223,3 +225,48 @@ def test_rebuilds__only_the_last_builds_decks_kept(tmp_path: Path) -> None:
         assert len(list((out / CACHE_DIR / kind).iterdir())) == 1, kind
     # The files' entries stay: one per version of queue.md, one for the unchanged cache.md.
     assert len(list((out / CACHE_DIR / "outlines").iterdir())) == 5
+
+
+class _FullSpool(io.BytesIO):
+    """A spool on a disk with ``room`` bytes free: writes past them fail with ENOSPC."""
+
+    def __init__(self, room: int) -> None:
+        super().__init__()
+        self.room = room
+
+    def write(self, data: Any) -> int:
+        if self.tell() + len(data) > self.room:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return super().write(data)
+
+
+@pytest.mark.parametrize("room", [0, 4_500, 20_000])
+def test_build__temp_folder_full__builds_every_output_and_caches_what_fits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, room: int
+) -> None:
+    """A full $TMPDIR costs the cache, never the build. No test can fill a real disk, so the
+    spool is a file whose writes fail with ENOSPC past ``room`` bytes: at the first entry, in
+    the middle of the deck's pickle, in the middle of a PDF chunk's copy (this build's
+    spool holds some 60 kB)."""
+
+    def full_spool(cache: BuildCache) -> BinaryIO:
+        if cache._spool is None:
+            cache._spool = _FullSpool(room)
+        return cache._spool
+
+    monkeypatch.setattr(BuildCache, "_spooled", full_spool)
+    deck = make_deck(tmp_path / "deck", ["cache", "queue"])
+    out = tmp_path / "out"
+    first = build([deck], out, FORMATS, now=T1)
+    assert sorted(p.name for p in first.outputs) == [
+        "deck-cards.pdf",
+        "deck-sheet.pdf",
+        "deck.apkg",
+        "deck.txt",
+    ]
+    fresh = build([deck], tmp_path / "fresh", FORMATS, now=T1, use_cache=False)
+    assert first.decks == fresh.decks
+    assert_same_outputs(out, tmp_path / "fresh", "deck", tmp_path)
+    # What was cached is sound: the next build (its spool full too) reuses or rebuilds it.
+    again = build([deck], out, FORMATS, now=T2)
+    assert again.decks == first.decks

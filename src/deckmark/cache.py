@@ -172,29 +172,35 @@ class BuildCache:
 
     def put(self, kind: str, key: str, value: Any) -> None:
         """Store ``value`` when the build succeeds (:meth:`save`): a failed build writes nothing."""
-        spool = self._spooled()
-        start = spool.seek(0, os.SEEK_END)
-        spool.write(bytes(32))  # the checksum, once the payload is written
-        writer = _Hashing(spool)
         try:
-            # Pickled straight into the spool, a frame at a time: never whole in memory.
-            pickle.dump(value, writer, protocol=pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, TypeError, AttributeError):
-            spool.truncate(start)  # not cached: costs time, never a build
-            return
-        self._pending_entry(self._path(kind, key), start, writer)
+            spool = self._spooled()
+            start = spool.seek(0, os.SEEK_END)
+            spool.write(bytes(32))  # the checksum, once the payload is written
+            writer = _Hashing(spool)
+            try:
+                # Pickled straight into the spool, a frame at a time: never whole in memory.
+                pickle.dump(value, writer, protocol=pickle.HIGHEST_PROTOCOL)
+            except (pickle.PicklingError, TypeError, AttributeError):
+                spool.truncate(start)  # not cached: costs time, never a build
+                return
+            self._pending_entry(self._path(kind, key), start, writer)
+        except OSError:
+            self.close()  # a full $TMPDIR: nothing of this build is cached, as in save()
 
     def put_file(self, kind: str, key: str, source: Path) -> None:
         """Store a copy of the file ``source`` (a PDF: kept as it is, not pickled), as
         :meth:`put` does."""
-        spool = self._spooled()
-        start = spool.seek(0, os.SEEK_END)
-        spool.write(bytes(32))
-        writer = _Hashing(spool)
-        with source.open("rb") as f:
-            while block := f.read(_BLOCK):
-                writer.write(block)
-        self._pending_entry(self._path(kind, key).with_suffix(".file"), start, writer)
+        try:
+            spool = self._spooled()
+            start = spool.seek(0, os.SEEK_END)
+            spool.write(bytes(32))
+            writer = _Hashing(spool)
+            with source.open("rb") as f:
+                while block := f.read(_BLOCK):
+                    writer.write(block)
+            self._pending_entry(self._path(kind, key).with_suffix(".file"), start, writer)
+        except OSError:
+            self.close()  # as in put()
 
     def _spooled(self) -> BinaryIO:
         if self._spool is None:
@@ -233,9 +239,10 @@ class BuildCache:
 
     def close(self) -> None:
         """Forget what :meth:`put` stored and not saved (the build failed)."""
-        if self._spool is not None:
-            self._spool.close()
-            self._spool = None
+        spool, self._spool = self._spool, None
+        if spool is not None:
+            with contextlib.suppress(OSError):  # flushing what a full disk refused
+                spool.close()
         self._pending.clear()
 
     def __enter__(self) -> BuildCache:
