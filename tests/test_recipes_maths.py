@@ -178,3 +178,18 @@ def test_named_result_heading_with_nothing_after_its_colon__builds_and_checks(
     result = extract("groups.md", (tmp_path / "groups.md").read_text())
     assert not any(c.kind is CardKind.DEFINITION for c in cards_under(result, "Lemma of :"))
     assert [c.front for c in cards_under(result, "Definition of group")] == ["What is a group?"]
+
+
+def test_display_formula_after_a_list_that_made_a_card__belongs_to_that_card() -> None:
+    # The list card takes its label's line, above the list: the formula under the list is
+    # still the list's own text, so it goes on the list card, not to the left-out ones.
+    text = (
+        "# Sorting\n\n## Merge sort\n\nThe merge step has three parts:\n\n"
+        "- compare the two front elements\n- move the smaller one to the output\n"
+        "- copy what is left of the other half\n\n$$\nT(n) = 2T(n/2) + n\n$$\n"
+    )
+    result = extract("sort.md", text)
+    [card] = cards_under(result, "Merge sort")
+    assert card.kind is CardKind.LIST
+    assert card.back.endswith("$$\nT(n) = 2T(n/2) + n\n$$"), card.back
+    assert not any("T(n)" in r for r in left_out(result, "Merge sort"))

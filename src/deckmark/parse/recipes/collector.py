@@ -196,19 +196,19 @@ class SectionCards:
     _labels: list[set[str]] | None = field(default=None, init=False, repr=False)
     """How many ``Key: value`` lines of the section use each key (see :meth:`repeats_label`)."""
 
-    def attach(self, markdown: str, source: SourceLocation, after: Block | None = None) -> None:
+    def attach(self, markdown: str, source: SourceLocation, *, text_made_card: bool = True) -> None:
         """An image or formula on its own line belongs to the card before it (or the next).
 
         Only to a card of the same file: after an embed, the next card of this note gets it.
-        Only to a card of ``after``, the text just above it: when that text made no card ("To
-        fill the table, we use this rule:"), an earlier card is about something else and the
-        formula is left out.
+        Only to a card of the text just above it: when that text made no card
+        (``text_made_card`` False: "To fill the table, we use this rule:"), an earlier card
+        is about something else and the formula is left out.
         """
         if not self.cards or self.cards[-1].source.path != source.path:
             self.figures.append(markdown)
             return
         last = self.cards[-1]
-        if after is not None and last.source.line < after.source.line:
+        if not text_made_card:
             self.leave_out(source, "a formula or image whose own text made no card", markdown)
             return
         self.cards[-1] = replace(last, back=f"{last.back}\n\n{markdown}".strip())

@@ -22,7 +22,11 @@ from deckmark.parse.recipes.collector import SectionCards, TopicState, is_file_h
 
 def blocks(out: SectionCards, section_blocks: list[Block], state: TopicState) -> None:
     previous_code: CodeBlock | None = None
+    cards_before_text: int | None = None
+    """How many cards the section had before the last block that is no figure: what it made."""
     for index, block in enumerate(section_blocks):
+        if not isinstance(block, Figure):
+            cards_before_text = len(out.cards)
         following = section_blocks[index + 1] if index + 1 < len(section_blocks) else None
         if isinstance(block, Paragraph):
             if ph.is_list_label(block.text) and isinstance(following, ListBlock):
@@ -62,8 +66,8 @@ def blocks(out: SectionCards, section_blocks: list[Block], state: TopicState) ->
         elif isinstance(block, DefinitionList):
             definition.definition_list_cards(out, block)
         elif isinstance(block, Figure):
-            above = [b for b in section_blocks[:index] if not isinstance(b, Figure)]
-            out.attach(block.markdown, block.source, after=above[-1] if above else None)
+            made_card = cards_before_text is None or len(out.cards) > cards_before_text
+            out.attach(block.markdown, block.source, text_made_card=made_card)
 
 
 def in_example(out: SectionCards, example_blocks: list[Block], state: TopicState) -> None:
