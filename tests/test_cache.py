@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import io
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -270,3 +271,22 @@ def test_build__temp_folder_full__builds_every_output_and_caches_what_fits(
     # What was cached is sound: the next build (its spool full too) reuses or rebuilds it.
     again = build([deck], out, FORMATS, now=T2)
     assert again.decks == first.decks
+
+
+def test_put__value_pickle_cannot_store__not_cached_and_the_rest_is(tmp_path: Path) -> None:
+    """A value that fails halfway through its pickle (a megabyte written, then a function
+    pickle cannot store) leaves nothing in the spool; the entries around it are saved."""
+
+    def local() -> None: ...
+
+    cache = BuildCache(tmp_path)
+    cache.put("notes", "before", ("kept", 1))
+    spooled = cache._spooled().seek(0, os.SEEK_END)
+    cache.put("notes", "unpicklable", [b"x" * (1 << 20), local])
+    assert cache._spooled().seek(0, os.SEEK_END) == spooled
+    cache.put("notes", "after", ("kept", 2))
+    cache.save()
+    again = BuildCache(tmp_path)
+    assert again.get("notes", "before") == ("kept", 1)
+    assert again.get("notes", "unpicklable") is None
+    assert again.get("notes", "after") == ("kept", 2)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from deckmark.output import write_atomic
+from deckmark.output import atomic_file, write_atomic
 
 
 def test_write_atomic__replaces_file__with_normal_permissions(tmp_path: Path) -> None:
@@ -34,3 +34,13 @@ def test_write_atomic__failure__leaves_old_file_and_no_temporary(
         write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["deck.apkg"]
+
+
+def test_atomic_file__writer_fails__old_file_kept_and_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "deck-sheet.pdf"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError, match="layout stopped"), atomic_file(target) as tmp:
+        tmp.write_bytes(b"half a new PDF")  # the writer got this far, then failed
+        raise RuntimeError("layout stopped")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["deck-sheet.pdf"]

@@ -203,16 +203,20 @@ def test_sheet_pdf__cached_chunks__rebuild_reuses_them_and_reads_the_same(
     assert edited == page_texts(path)
 
 
+@pytest.mark.parametrize("damaged", [".pickle", ".file"])
 def test_sheet_pdf__damaged_cache_entries__ignored(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damaged: str
 ) -> None:
+    """Damaged queries (and the fields' blocks) are misses; so are damaged chunk PDFs whose
+    query is sound: get_file's checksum, not the query's, finds those."""
     monkeypatch.setattr(pdf_exporter, "SHEET_CHUNKS", SMALL_SHEET)
     jobs = count_layouts(monkeypatch)
     deck, out = sectioned_deck(sections=8, per_section=30), tmp_path / "out"
     fresh = sheet_with_cache(deck, out)
     entries = sorted((out / CACHE_DIR).glob("typst-*/*.*"))
     assert len(entries) == 2 * jobs[0] + 1  # each chunk's PDF and query, the fields' blocks
-    for entry in entries:  # same length, other bytes: the checksum no longer matches
+    for entry in (e for e in entries if e.suffix == damaged):
+        # Same length, other bytes: the checksum no longer matches.
         data = bytearray(entry.read_bytes())
         data[len(data) // 2] ^= 0xFF
         entry.write_bytes(bytes(data))

@@ -127,8 +127,12 @@ def test_section_under_an_exercises_heading__no_step_or_value_cards() -> None:
     reasons = left_out(result, "Contare le scale")
     assert "example-specific (a list of a worked example): Calcoliamo i primi valori:" in reasons
     assert any(r.startswith("example-specific (a step or value") for r in reasons), reasons
-    english = extract("ex.md", "# Exercises\n\n## Stairs\n\nWith three steps there are 3 ways.\n")
+    # A step marked whole makes a card in other notes; under "Exercises" it is left out.
+    step = "## Stairs\n\nThe step before must be short, so **the last stair has length one**.\n"
+    assert len(extract("notes.md", f"# Notes\n\n{step}").cards) == 1
+    english = extract("ex.md", f"# Exercises\n\n{step}")
     assert english.cards == ()
+    assert left_out(english, "Stairs")[0].startswith("example-specific (a step of a worked")
 
 
 def test_blank_on_one_of_two_contrasted_terms__no_cloze_unless_the_other_is_named() -> None:
