@@ -283,6 +283,11 @@ def test_phrase_picking_one_of_things_not_on_the_card__no_cloze__left_out() -> N
     assert sum(r.startswith("refers to something not shown on the card") for r in reasons) == 2
 
 
+def test_first_version_or_other_way_that_names_what_it_picks__still_a_cloze() -> None:
+    result = _extract("references.md")
+    assert _deletions(_cards(result, "Request methods")) == ["**GET**", "**POST**"]
+
+
 def test_sentence_starting_from_this_approach__shown_under_the_sentence_before() -> None:
     (card,) = _cards(_extract("references.md"), "Write-back")
     assert card.front.startswith("With this approach")

@@ -231,16 +231,18 @@ def to_the_reader(sentence: str, notes_language: str) -> bool:
 # "quest'ultimo", "der erste Fall", "前者"), per language (English counts in every language).
 _ONE_OF_SEVERAL: dict[str, re.Pattern[str]] = {
     "en": re.compile(
-        r"\b(?:the|this|that)\s+(?:first|second|third|last|other)\s+(?:case|one|option|approach"
-        r"|method|solution|variant|version|way|alternative)s?\b|\bthe\s+(?:former|latter)\b"
-        r"|\bboth\s+(?:cases|approaches|methods|solutions|options|ways|variants|of them)\b",
+        # Not "version", "way", "option": "the first version of HTTP had only **GET**" and "the
+        # other way to send data is a **POST**" name what they pick.
+        r"\b(?:the|this|that)\s+(?:first|second|third|last|other)\s+(?:case|approach|method"
+        r"|solution|variant)s?\b|\bthe\s+(?:former|latter)\b"
+        r"|\bboth\s+(?:cases|approaches|methods|solutions|variants|of them)\b",
         re.I,
     ),
     "it": re.compile(
         r"\b(?:il|nel|del|al|dal)\s+(?:primo|secondo|terzo|ultimo)\s+caso\b"
         r"|\bquest[oaie]?\s*['’]?\s*ultim[oaie]\b|\bentramb[ie]\b"
-        r"|\b(?:la|il)\s+(?:prima|primo|seconda|secondo)\s+(?:soluzione|approccio|metodo|variante"
-        r"|opzione)\b",
+        r"|\b(?:la|il)\s+(?:prima|primo|seconda|secondo)\s+(?:soluzione|approccio|metodo"
+        r"|variante)\b",
         re.I,
     ),
     "de": re.compile(
