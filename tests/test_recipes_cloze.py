@@ -325,6 +325,19 @@ def test_translation_in_parentheses_after_the_blank__moves_into_the_deletion() -
     # with the answer on the back. An aside ("es. ...") stays on the front.
     assert "La {{c1::**caching** (memorizzazione temporanea)}} tiene" in fronts[0], fronts
     assert "{{c1::**write buffer**}} (es. nei processori moderni)" in fronts[1], fronts
+    # "(per riga)" qualifies the blank: a translation is a noun phrase, not a preposition's.
+    assert "{{c1::**bit di validità**}} (per riga)" in fronts[2], fronts
+
+
+def test_qualifier_in_parentheses_after_the_blank__stays_on_the_front() -> None:
+    text = (
+        "## Server limits\n\n"
+        "The largest packet is set by **max_allowed_packet** (in bytes) on the server.\n\n"
+        "The command **git fetch** (if unsure) updates the remote branches only.\n"
+    )
+    fronts = [c.front for c in _cards(_extract("x.md", text), "Server limits")]
+    assert "{{c1::**max_allowed_packet**}} (in bytes)" in fronts[0], fronts
+    assert "{{c1::**git fetch**}} (if unsure)" in fronts[1], fronts
 
 
 def test_sentence_saying_what_a_proof_will_show__no_cloze__in_any_language() -> None:

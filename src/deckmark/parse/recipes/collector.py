@@ -285,7 +285,7 @@ class SectionCards:
             self.leave_out(source, f"answer printed in the question ({hidden})", front)
             front = _replace_deletion(front, number, None)
         if cloze:  # after the check above: an acronym's expansion gives it away, no gloss
-            front = gloss_into_deletion(front)
+            front = gloss_into_deletion(front, self.notes.language)
         # Anki shows the last two headings above the front (exporters/anki.py).
         shown_context = self.section.path[-2:]
         while cloze and (shown := answer_in_context(front, shown_context, self.notes.language)):
@@ -539,15 +539,22 @@ _NOT_A_GLOSS = re.compile(
 )
 
 
-def gloss_into_deletion(front: str) -> str:
+def gloss_into_deletion(front: str, notes_language: str) -> str:
     """A translation or other name in parentheses right after a deletion goes into it, to be
     shown on the back: "L'algoritmo [...] (ordinamento per fusione)" asks for "merge sort"
     with its Italian name beside the blank. An aside (e.g. ..., because ..., a number, more
-    than five words) stays on the front."""
+    than five words) stays on the front, and so does a qualifier: another name is a noun
+    phrase, "(in bytes)", "(if unsure)", "(per riga)" open with a preposition or conjunction."""
 
     def into(match: re.Match[str]) -> str:
         gloss = match.group("gloss")
-        if len(gloss.split()) > 5 or _NOT_A_GLOSS.match(gloss):
+        first = gloss.split()[0]
+        if (
+            len(gloss.split()) > 5
+            or _NOT_A_GLOSS.match(gloss)
+            or ph.is_function_word(first)
+            or language.is_preposition(first, notes_language)
+        ):
             return match.group(0)
         return f"{match.group(1)}}}}}"
 

@@ -358,6 +358,11 @@ _PREPOSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def is_preposition(word: str, notes_language: str) -> bool:
+    """ "per", "mit", "dans": a preposition of the notes' language (English: see phrasing)."""
+    return word.lower() in _PREPOSITIONS.get(notes_language, frozenset())
+
+
 _INFINITIVE: dict[str, re.Pattern[str]] = {
     "it": re.compile(r"[^\W\d_]+(?:are|ere|ire|rre)\b"),
     "es": re.compile(r"[^\W\d_]+(?:ar|er|ir)\b"),
