@@ -356,6 +356,18 @@ def test_sentence_saying_what_a_proof_will_show__no_cloze__in_any_language() -> 
         assert not _cards(_extract("x.md", text), heading), heading
 
 
+def test_sentence_saying_what_we_must_check_or_show__still_a_cloze() -> None:
+    # "verify" is a step of a procedure; "show" without "that" shows a thing, claims nothing.
+    text = (
+        "## Image downloads\n\n"
+        "We must verify the checksum of every **downloaded image**.\n\n"
+        "We need to verify signatures with **cosign** before a deploy.\n\n"
+        "Dobbiamo verificare la **firma** di ogni pacchetto.\n"
+    )
+    cards = _cards(_extract("x.md", text), "Image downloads")
+    assert _deletions(cards) == ["**downloaded image**", "**cosign**", "**firma**"]
+
+
 def test_version_in_the_context_line_or_name_after_vergleichbar_mit__no_cloze() -> None:
     result = _extract("vergleich-de.md")
     # "seit C# [...]" under "Neuerungen in C# 6.0"; "vergleichbar mit [Runnable]": a

@@ -840,14 +840,17 @@ _MORE_FOLLOWS = re.compile(
 )
 
 _CLAIM_TO_PROVE = re.compile(
-    r"^\W*(?:(?:we|i)\s+(?:must|need to|have to|want to|will|shall|now)\s+(?:show|prove|verify)"
-    r"|(?:it\s+)?remains to (?:show|prove)|to (?:show|prove) that"
+    # The claim's conjunction is required: "We must verify the checksum", "We need to show
+    # the output" state a step, not what a proof will show.
+    r"^\W*(?:(?:we|i)\s+(?:must|need to|have to|want to|will|shall|now)\s+(?:show|prove)\s+that"
+    r"|(?:it\s+)?remains to (?:show|prove) that|to (?:show|prove) that"
     r"|(?:dobbiamo|vogliamo|bisogna|occorre|resta da|devo|si deve)\s+(?:dimostrare|mostrare"
-    r"|provare|verificare)|per (?:dimostrare|mostrare) che"
-    r"|(?:wir\s+)?(?:müssen|wollen)\s+(?:wir\s+)?(?:zeigen|beweisen)|(?:es bleibt )?zu zeigen"
-    r"|(?:debemos|queremos|hay que|tenemos que)\s+(?:demostrar|probar|mostrar)"
+    r"|provare)\s+che|per (?:dimostrare|mostrare) che"
+    r"|(?:wir\s+)?(?:müssen|wollen)\s+(?:wir\s+)?(?:zeigen|beweisen),?\s+dass"
+    r"|(?:es bleibt )?zu zeigen(?:\s*:|,?\s+dass)"
+    r"|(?:debemos|queremos|hay que|tenemos que)\s+(?:demostrar|probar|mostrar)\s+que"
     r"|para (?:demostrar|probar) que"
-    r"|(?:nous devons|il faut|on doit|il reste à)\s+(?:montrer|démontrer|prouver)"
+    r"|(?:nous devons|il faut|on doit|il reste à)\s+(?:montrer|démontrer|prouver)\s+qu(?:e|')"
     r"|(?:我们)?(?:需要|要|必须)证明)",
     re.IGNORECASE,
 )
