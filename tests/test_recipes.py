@@ -372,6 +372,16 @@ def test_comment_wrapped_over_two_lines__explains_the_line_whole() -> None:
     ), backs
 
 
+def test_short_whole_comment_over_a_lower_case_one__two_comments() -> None:
+    text = (
+        "## Images\n\n```dockerfile\n# Build the image\n# docker build is slow without cache\n"
+        "RUN make\n```\n"
+    )
+    backs = [c.back for c in _cards(_extract("x.md", text), "Images")]
+    assert not any("Build the image docker build" in b for b in backs), backs
+    assert "Docker build is slow without cache" in backs, backs
+
+
 def test_outcome_of_a_name_used_inside_an_f_string__depends_on_its_declaration() -> None:
     # `stack` is read inside the f-string's braces: the printed value comes from its pushes.
     text = (

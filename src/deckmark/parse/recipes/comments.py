@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from deckmark.parse.recipes.phrasing import is_function_word
+
 _HASH_LANGS = {
     "bash",
     "sh",
@@ -200,7 +202,7 @@ def extract(code: str, lang: str) -> CodeFacts:
                     )
                 )
                 continue
-            if label is not None and not group and comment[:1].islower():
+            if label is not None and not group and comment[:1].islower() and _wraps(label[0]):
                 # "# Copy package.json first to leverage caching when the" / "# dependencies
                 # haven't changed": one comment wrapped over two lines.
                 label = (f"{label[0]} {comment}", label[1])
@@ -323,3 +325,12 @@ def setup_of(code: str, lang: str, line: int) -> tuple[list[str], set[str]] | No
             wanted.update(_shell_names(text[assigned.end() :]))
             setup.insert(0, text)
     return setup, wanted
+
+
+def _wraps(comment: str) -> bool:
+    """The comment goes on in the next one: it stops mid-sentence ("... when the", "... files,")
+    or fills a wrapped line. "# Build the image" above "# docker build is slow" is two."""
+    if re.search(r"[.!?:;)]$", comment):
+        return False
+    words = comment.split()
+    return comment.endswith(",") or is_function_word(words[-1]) or len(comment) >= 50
