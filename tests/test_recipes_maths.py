@@ -130,9 +130,21 @@ def test_section_under_an_exercises_heading__no_step_or_value_cards() -> None:
     # A step marked whole makes a card in other notes; under "Exercises" it is left out.
     step = "## Stairs\n\nThe step before must be short, so **the last stair has length one**.\n"
     assert len(extract("notes.md", f"# Notes\n\n{step}").cards) == 1
-    english = extract("ex.md", f"# Exercises\n\n{step}")
+    english = extract("ex.md", f"# Notes\n\n## Exercises\n\n#{step}")
     assert english.cards == ()
     assert left_out(english, "Stairs")[0].startswith("example-specific (a step of a worked")
+    numbered = extract("ex.md", f"# Notes\n\n## Exercise 3\n\n#{step}")
+    assert numbered.cards == ()
+
+
+def test_exercise_as_the_topic_or_the_file_title__not_worked_exercises() -> None:
+    step = "## Stairs\n\nThe step before must be short, so **the last stair has length one**.\n"
+    # "## Exercise" in health notes is the topic; an H1 names the file, not its sections' kind.
+    health = "# Health\n\n## Exercise\n\nWalking every day lowers **blood pressure**.\n"
+    assert [c.front for c in extract("health.md", health).cards] == [
+        "Walking every day lowers {{c1::**blood pressure**}}."
+    ]
+    assert len(extract("ex.md", f"# Exercises\n\n{step}").cards) == 1
 
 
 def test_blank_on_one_of_two_contrasted_terms__no_cloze_unless_the_other_is_named() -> None:

@@ -80,6 +80,8 @@ class NotesExtractor:
         self, outline: Outline, deck_slug: str, proper_names: set[str], key_path: str
     ) -> None:
         self.outline = outline
+        # The H1 headings: the file's own title names its topic, not what kind its sections are.
+        self.file_titles = {s.path for s in outline.sections if s.level == 1}
         names = {
             s.title.lower() for s in outline.sections if len(s.title.split()) == 1 and not s.label
         }
@@ -218,7 +220,8 @@ class NotesExtractor:
         keyword = ph.keyword_heading(section.title)
         state = TopicState(subject=subject, keyword=keyword, defined=False)
         # Under an "Exercises" heading every section works one instance: only marked spans.
-        state.example = any(map(ph.is_exercise_title, section.path))
+        below_title = section.path[1:] if section.path[:1] in self.file_titles else section.path
+        state.example = any(map(ph.is_exercise_title, below_title))
         walk.blocks(out, definition.from_heading(out, blocks, state), state)
         out.flush_figures()
         return out

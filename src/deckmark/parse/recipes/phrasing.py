@@ -803,15 +803,18 @@ def is_example(sentence: str) -> bool:
 
 
 _EXERCISE_TITLE = re.compile(
-    r"(?<!\w)(?:exercises?|esercizi[oi]?|esercitazion[ei]|ejercicios?|exercices?|exerc[íi]cios?"
-    r"|übung(?:en)?|oefening(?:en)?)(?!\w)|习题|练习|例题|演習",
+    # Plural or numbered: a health note's "## Exercise" is about exercise.
+    r"(?<!\w)(?:exercises|esercizi|esercitazioni|ejercicios|exercices|exerc[íi]cios|übungen"
+    r"|oefeningen)(?!\w)|(?<!\w)(?:exercise|esercizio|esercitazione|ejercicio|exercice"
+    r"|exerc[íi]cio|übung|oefening)\s+(?:n[.°º]\s*)?\d+|习题|练习|例题|演習",
     re.I,
 )
 
 
 def is_exercise_title(title: str) -> bool:
     """ "Exercises", "altri esercizi", "Ejercicio 3", "Übungen", "习题": the sections below
-    work concrete instances, whose values and steps hold for that instance alone."""
+    work concrete instances, whose values and steps hold for that instance alone ("Exercise"
+    alone may be the topic: a health note's "## Exercise")."""
     return bool(_EXERCISE_TITLE.search(title))
 
 
