@@ -386,3 +386,15 @@ def test_blank_on_one_of_alternatives_joined_by_a_slash__no_card() -> None:
     result = _extract("x.md", text)
     assert _cards(result, "Joins") == []
     assert sum("one of alternatives joined by '/'" in r for r in _left_out(result, "Joins")) == 4
+
+
+def test_come_or_comme_in_english_notes__a_verb_not_a_comparison() -> None:
+    # "come" compares only in Italian notes ("lavora come [...]"); in English it is a verb.
+    english = "## Cars\n\nNew models come **standard** with side airbags.\n"
+    assert _deletions(_cards(_extract("x.md", english), "Cars")) == ["**standard**"]
+    italiano = (
+        "---\nlang: it\n---\n\n## Dischi\n\n"
+        "Il disco veloce lavora come **cache** del disco lento.\n\n"
+        "Il disco nuovo è più **silenzioso** di quello vecchio.\n"
+    )
+    assert _deletions(_cards(_extract("x.md", italiano), "Dischi")) == ["**silenzioso**"]

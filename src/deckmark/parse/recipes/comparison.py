@@ -72,7 +72,8 @@ def comparison_cards(
                 rows[side.title].append(ph.strip_end_punctuation(sentence))
                 # "Has strong isolation." under **VM** is about the VM: say so.
                 sentence = ph.with_subject(sentence, subject)
-                cloze = fact.cloze_marked_spans(sentence) or fact.cloze_clause(sentence)
+                cloze = fact.cloze_marked_spans(sentence, out.notes.language)
+                cloze = cloze or fact.cloze_clause(sentence)
                 if cloze:
                     out.add(CardKind.COMPARISON, cloze, "", source, tags=tag)
                 predicate = ph.strip_subject(sentence, (*side_names, subject.name))

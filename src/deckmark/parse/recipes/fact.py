@@ -187,7 +187,13 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
             cloze = (cloze_last_clause(sentence) if english else None) or (
                 None
                 if subjectless
-                else cloze_name(sentence, state.subject, clause, title_case=out.notes.english)
+                else cloze_name(
+                    sentence,
+                    state.subject,
+                    clause,
+                    title_case=out.notes.english,
+                    notes_language=out.notes.language,
+                )
             )
         if cloze is None:
             out.leave_out(source, reason or "no clear deletion", sentence)
@@ -287,14 +293,27 @@ _NAME = re.compile(
 never half of a compound ("LINQ-Ausdrücke") or of an expression (the "1" of "n-1")."""
 
 
-_COMPARED_WITH = re.compile(
-    r"(?:\b(?:comparable (?:to|with)|similar to|analogous to|akin to|vergleichbar mit|ähnlich wie"
-    r"|analog zu|simile a|paragonabile a|analogo a|come|similar a|comparable a|parecido a"
-    r"|semblable à|comparable à|comme)|类似于|类似|好比)\s*$",
-    re.IGNORECASE,
-)
+_COMPARED_WITH: dict[str, re.Pattern[str]] = {
+    lang: re.compile(rf"(?:{words})\s*$", re.IGNORECASE)
+    for lang, words in {
+        "en": r"\b(?:comparable (?:to|with)|similar to|analogous to|akin to)",
+        "de": r"\b(?:vergleichbar mit|ähnlich wie|analog zu)",
+        "it": r"\b(?:simile a|paragonabile a|analogo a|come)",
+        "es": r"\b(?:similar a|comparable a|parecido a)",
+        "fr": r"\b(?:semblable à|comparable à|comme)",
+        "zh": r"类似于|类似|好比",
+    }.items()
+}
 """What a name after "vergleichbar mit", "similar to", "come" is: a comparison the author
 draws ("... vergleichbar mit [EventHandler] in Java"), not the fact the sentence states."""
+
+
+def compared_with(before: str, notes_language: str) -> bool:
+    """``before`` ends in "similar to", or the notes' language's "come", "comme", "类似":
+    English counts in every language, the others' words only in their own notes ("New
+    models come **standard**" is English)."""
+    patterns = {_COMPARED_WITH["en"], _COMPARED_WITH.get(notes_language, _COMPARED_WITH["en"])}
+    return any(p.search(before) for p in patterns)
 
 
 def cloze_name(
@@ -303,6 +322,7 @@ def cloze_name(
     clause: ph.Clause | None = None,
     *,
     title_case: bool = True,
+    notes_language: str = "en",
 ) -> str | None:
     """The one name or number a sentence mentions besides its subject: "Docker Hub is like
     {{c1::Github}} for docker images"; None when there are none or several.
@@ -321,7 +341,7 @@ def cloze_name(
         m
         for m in _NAME.finditer(masked)
         if m.start() >= start
-        and not _COMPARED_WITH.search(masked[: m.start()])
+        and not compared_with(masked[: m.start()], notes_language)
         and m.group(0).lower() not in own
         and m.group(0) != "I"
         and not ph.is_function_word(m.group(0))
@@ -371,7 +391,7 @@ def cloze_marked_spans(sentence: str, notes_language: str = "en") -> str | None:
     for match in _SPAN_RUN.finditer(sentence):
         before = sentence[: match.start()]
         if re.search(r"(?:\blike|such as|e\.g\.|for example|\()\s*$", before, re.I) or (
-            _COMPARED_WITH.search(before)
+            compared_with(before, notes_language)
         ):
             continue
         if "(" in before and ")" not in before[before.rfind("(") :]:
