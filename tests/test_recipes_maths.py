@@ -14,6 +14,7 @@ import pytest
 
 from deckmark.model import CLOZE_RE, Card, CardKind
 from deckmark.parse.notes import NotesResult
+from deckmark.parse.recipes.collector import contrasted_terms
 from tests.conftest import run_cli
 from tests.recipe_cards import cards_under, extract, left_out
 
@@ -161,6 +162,16 @@ def test_blank_on_one_of_two_contrasted_terms__no_cloze_unless_the_other_is_name
     ]
     assert left_out(result, "NFA")[0].startswith("two answers fit (DFA or NFA): A state may")
     assert _deletions(cards_under(result, "DFA")) == ["**one**"]  # not a contrasted term
+
+
+def test_sibling_headings_inside_longer_words_of_a_heading__not_contrasted() -> None:
+    # "Map settings" holds "set" only inside "settings": Set and Map are not set against
+    # each other. "Set vs Map", or "NFA与DFA" with no space, names both.
+    siblings = [("Data", "Set"), ("Data", "Map")]
+    assert contrasted_terms([*siblings, ("Data", "Map settings")]) == {}
+    assert contrasted_terms([*siblings, ("Data", "Set vs Map")]) == {"set": "Map", "map": "Set"}
+    automata = [("Automi", "NFA"), ("Automi", "DFA"), ("Automi", "NFA与DFA")]
+    assert contrasted_terms(automata) == {"nfa": "DFA", "dfa": "NFA"}
 
 
 def test_exercise_step_marked_whole__no_cloze() -> None:

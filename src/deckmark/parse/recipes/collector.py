@@ -759,6 +759,14 @@ def contrasted_terms(titles: Iterable[tuple[str, ...]]) -> dict[str, str]:
         for index, first in enumerate(terms):
             for second in terms[index + 1 :]:
                 a, b = first.lower(), second.lower()
-                if a != b and any(a in h and b in h and h not in (a, b) for h in headings):
+                if a != b and any(
+                    _names(h, a) and _names(h, b) and h not in (a, b) for h in headings
+                ):
                     pairs[a], pairs[b] = second, first
     return pairs
+
+
+def _names(heading: str, term: str) -> bool:
+    """``term`` stands as whole words in ``heading``: "map" in "set vs map", not "set" in
+    "map settings"; beside CJK text ("nfa 与 dfa", "nfa与dfa") any neighbour does."""
+    return bool(re.search(rf"(?<![a-z0-9à-ÿ]){re.escape(term)}(?![a-z0-9à-ÿ])", heading))
