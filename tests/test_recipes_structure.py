@@ -299,3 +299,11 @@ def test_items_that_finish_the_sentence_above__no_card_without_its_premise() -> 
     assert _cards(result, "Ordnung") == []
     reasons = _left_out(result, "Ordnung")
     assert sum(r.startswith("continues the sentence above it") for r in reasons) == 2, reasons
+
+
+def test_bold_note_label__not_asked_as_a_term() -> None:
+    # "**Note**: ..." is a remark about the table above, not the definition of a "Note".
+    result = _extract(
+        "x.md", "## Arguments\n\n**Note**: quote `$@` so each argument stays one word.\n"
+    )
+    assert "What is Note?" not in [c.front for c in _cards(result, "Arguments")]

@@ -13,7 +13,12 @@ from deckmark.model import CardKind, SourceLocation
 from deckmark.parse.outline import Block, DefinitionList, Figure, ListBlock, Paragraph
 from deckmark.parse.recipes import language
 from deckmark.parse.recipes import phrasing as ph
-from deckmark.parse.recipes.collector import SectionCards, TopicState, block_markdown
+from deckmark.parse.recipes.collector import (
+    SectionCards,
+    TopicState,
+    block_markdown,
+    is_generic_label,
+)
 
 
 def from_key_value(
@@ -61,7 +66,10 @@ _NAMED_ITEMS = re.compile(
 
 
 def _term_like(key: str) -> bool:
-    """ "Handshake", "MSS", "Process substitution"; not "Pro and Team Tiers" or "Volume Names"."""
+    """ "Handshake", "MSS", "Process substitution"; not "Pro and Team Tiers", "Volume Names", or
+    a label like "Note" or "Tip", which names no term ("What is Note?")."""
+    if is_generic_label(key):
+        return False
     key_words = key.split()
     last = key_words[-1] if key_words else ""
     plural = last.lower().endswith("s") and not last.isupper() and not last.endswith("ss")
