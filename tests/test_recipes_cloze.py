@@ -398,3 +398,13 @@ def test_come_or_comme_in_english_notes__a_verb_not_a_comparison() -> None:
         "Il disco nuovo è più **silenzioso** di quello vecchio.\n"
     )
     assert _deletions(_cards(_extract("x.md", italiano), "Dischi")) == ["**silenzioso**"]
+
+
+def test_advice_opening_with_an_adverb_or_aim__no_cloze() -> None:
+    text = (
+        "## Habits\n\n- Regularly update the base image to get security fixes.\n"
+        "- Aim for minimal layers for better efficiency.\n"
+    )
+    result = _extract("x.md", text)
+    assert _cards(result, "Habits") == []
+    assert all("advice" in r for r in _left_out(result, "Habits")), _left_out(result, "Habits")

@@ -749,7 +749,10 @@ def starts_with_reference(sentence: str) -> bool:
 
 def is_imperative(sentence: str) -> bool:
     """ "Include programming languages ...", "Ensure your cover letter ...": advice."""
-    first = re.sub(r"[^\w'’]", "", sentence.partition(" ")[0]).replace("’", "'")
+    first, _, rest = sentence.partition(" ")
+    if first.lower().endswith("ly") and rest[:1].islower():  # "Regularly update the image"
+        first = rest.partition(" ")[0].capitalize()
+    first = re.sub(r"[^\w'’]", "", first).replace("’", "'")
     lower = first.lower()
     return first[:1].isupper() and (
         lower in _ADVICE or (lower == base_form(lower) and lower in _VERBS)
@@ -760,7 +763,8 @@ _ADVICE = {
     "try", "remember", "note", "consider", "prefer", "choose", "refer", "see", "look", "think",
     "be", "do", "don't", "never", "always", "suppose", "assume", "imagine", "recall", "ensure",
     "avoid", "keep", "make", "let", "let's", "indicate", "mention", "highlight", "emphasize",
-    "emphasise", "quantify", "tailor", "collate", "craft", "explain", "ask", "prepare",
+    "emphasise", "quantify", "tailor", "collate", "craft", "explain", "ask", "prepare", "aim",
+    "strive",
 }  # fmt: skip
 _EXAMPLE_OPENER = re.compile(
     r"^(?:for (?:example|instance)|e\.g\.|i\.e\.|(?:another |an |one )?example"
