@@ -408,3 +408,11 @@ def test_advice_opening_with_an_adverb_or_aim__no_cloze() -> None:
     result = _extract("x.md", text)
     assert _cards(result, "Habits") == []
     assert all("advice" in r for r in _left_out(result, "Habits")), _left_out(result, "Habits")
+
+
+def test_blank_on_a_lone_judgement_adjective__no_cloze() -> None:
+    # "easy", "simple" or "possible" fit the blank as well: it teaches nothing.
+    result = _extract(
+        "x.md", "## Networks\n\n- Talking between two containers is straightforward.\n"
+    )
+    assert _cards(result, "Networks") == []

@@ -123,7 +123,6 @@ def test_section_under_an_exercises_heading__no_step_or_value_cards() -> None:
     # Only what the author marked is kept; the list of first values and the step are left out.
     assert [c.front for c in cards_under(result, "Contare le scale")] == [
         "Il caso base vale {{c1::**1**}} per una scala di zero gradini.",
-        "Si aggiunge un passo {{c1::**a una scala con almeno un altro gradino**}}.",
     ]
     reasons = left_out(result, "Contare le scale")
     assert "example-specific (a list of a worked example): Calcoliamo i primi valori:" in reasons
@@ -181,9 +180,13 @@ def test_exercise_step_marked_whole__no_cloze() -> None:
         r.startswith("example-specific (a step of a worked example): Il passo prima")
         for r in left_out(result, "Contare le scale")
     )
-    # A long marked phrase without a verb of its own is a term of the step: it stays.
-    assert "**a una scala con almeno un altro gradino**" in _deletions(
+    # A marked phrase of three words or more is how this exercise goes, not a term.
+    assert "**a una scala con almeno un altro gradino**" not in _deletions(
         cards_under(result, "Contare le scale")
+    )
+    assert any(
+        r.startswith("example-specific (a step of a worked example): Si aggiunge un passo")
+        for r in left_out(result, "Contare le scale")
     )
 
 
@@ -220,3 +223,19 @@ def test_display_formula_after_a_list_that_made_a_card__belongs_to_that_card() -
     assert card.kind is CardKind.LIST
     assert card.back.endswith("$$\nT(n) = 2T(n/2) + n\n$$"), card.back
     assert not any("T(n)" in r for r in left_out(result, "Merge sort"))
+
+
+def test_exercise_phrase_marked_whole__a_step_not_a_term() -> None:
+    # In an exercise, "the **cell to its left**" is how this one grid is walked, not a term.
+    text = (
+        "# Grafi\n\n## Esercizi\n\n### percorsi in una griglia\n\n"
+        "- una casella del bordo si raggiunge solo dalla **casella alla sua sinistra**\n"
+        "- la tabella si riempie in tempo **$\\Theta(nm)$**\n"
+    )
+    result = extract("x.md", text)
+    fronts = [c.front for c in cards_under(result, "percorsi in una griglia")]
+    assert fronts == ["la tabella si riempie in tempo {{c1::**$\\Theta(nm)$**}}"], fronts
+    assert any(
+        r.startswith("example-specific (a step of a worked example)")
+        for r in left_out(result, "percorsi in una griglia")
+    )

@@ -202,9 +202,11 @@ def fact(out: SectionCards, sentence: str, source: SourceLocation, state: TopicS
 
 
 def _clause_deleted(cloze: str, notes_language: str) -> bool:
-    """A deletion of five words or more with a verb of its own: a step, not a term."""
+    """A deletion of five words or more with a verb of its own, or a phrase of three words
+    or more ("dalla [cella che la precede]"): a step of the example, not a term."""
     return any(
-        len(ph.words(m.group(2))) > 4 and language.is_clause(m.group(2), notes_language)
+        (len(ph.words(m.group(2))) > 4 and language.is_clause(m.group(2), notes_language))
+        or (len(ph.words(m.group(2))) >= 3 and not re.search(r"[`$\\]", m.group(2)))
         for m in CLOZE_RE.finditer(cloze)
     )
 
@@ -434,7 +436,8 @@ _COMMON_WORDS = (
     r"recommended|possible|impossible|easy|easier|easiest|hard|harder|hardest|simplest|best|"
     r"good|better|useful|helpful|"
     r"common|rare|simple|difficult|critical|vital|needed|required|optional|preferred|"
-    r"excellent|great|perfect|ideal|nice|powerful|popular|handy|convenient|valuable)"
+    r"excellent|great|perfect|ideal|nice|powerful|popular|handy|convenient|valuable|"
+    r"straightforward|trivial|beneficial|advantageous|efficient|effective|challenging)"
 )
 """A blank that hides only "important" ("It is [...] to ...") tests nothing."""
 
