@@ -295,3 +295,12 @@ def test_details__indented_answer_right_after_the_summary__text_not_code() -> No
 def test_details__indented_code_after_a_blank_line__stays_code() -> None:
     tokens = parse("<details>\n<summary>Q</summary>\n\nSee:\n\n    make all\n\n</details>")
     assert "code_block" in [t.type for t in tokens]
+
+
+def test_details__code_inside_the_summary__kept_as_a_fenced_block() -> None:
+    # Interview repos put the question's manifest inside <summary>: its indentation is the point.
+    tokens = parse(
+        "<details>\n<summary>What is wrong here?\n\n```yaml\nspec:\n  replicas: 2\n```\n"
+        "</summary><br><b>\nThe replicas key is fine.\n</b></details>"
+    )
+    assert tokens[0].meta["summary"] == "What is wrong here?\n\n```yaml\nspec:\n  replicas: 2\n```"

@@ -592,7 +592,7 @@ def _details(state: StateBlock, start_line: int, end_line: int, silent: bool) ->
     inner = source[opening.end() : source.rfind("</")]
     summary = ""
     if found := _SUMMARY.match(inner.lstrip()):
-        summary = _inline_html_text(found.group(1))
+        summary = _summary_text(found.group(1))
         inner = inner.lstrip()[found.end() :]
     offset = source[: len(source) - len(inner) - len(source[source.rfind("</") :])].count("\n")
     # Interview repos wrap answers as <summary>Q</summary><br><b> A </b>: the tags only format.
@@ -633,6 +633,16 @@ def _html_lead_unindented(body: str) -> str:
     if lines[0][:1] not in (" ", "\t") or any(map(_FENCE_LINE.match, lines[:lead])):
         return body
     return "\n".join([text.lstrip() for text in lines[:lead]] + lines[lead:])
+
+
+def _summary_text(html: str) -> str:
+    """A summary as Markdown: its text on one line, and a fenced block it holds (the code a
+    question asks about) kept as written, not folded into that line."""
+    fence = re.search(r"^[ \t]*(?:```|~~~)", html, re.MULTILINE)
+    if fence is None:
+        return _inline_html_text(html)
+    code = textwrap.dedent(html[fence.start() :]).strip()
+    return f"{_inline_html_text(html[: fence.start()])}\n\n{code}"
 
 
 def _inline_html_text(html: str) -> str:
