@@ -144,15 +144,19 @@ class SectionCards:
         # A mixed-case name in any case: "ReadLock" in the prose is `readLock` in the code.
         mixed = name.lower() != name and name.upper() != name
         flags = re.IGNORECASE if mixed else 0
+        text = self.section_text.lower() if mixed else self.section_text
+        # Named only where the blank is (a str count, not a regex per name: a deck has
+        # thousands of blanks), the code can neither define it nor pass it.
+        elsewhere = text.count(name.lower() if mixed else name) > 1
         defined = rf"\b(?:def|function|func|fn)\s+{name}\s*\("
-        if re.search(defined, self.section_text, flags):
+        if elsewhere and re.search(defined, self.section_text, flags):
             return True
         # A plain word ("queue", "low") names the code's variable only where the blank, too,
         # writes it as code (`low`): "visits nodes using a **queue**" teaches the word.
         if re.fullmatch(r"[a-z]+", name) and not hidden.strip().startswith("`"):
             return False
         argument = rf"\w\((?:[^()\n]*,\s*)?[&*]?\s*{bare}\s*(?:,[^()\n]*)?\)"
-        if re.search(argument, self.section_text, flags):
+        if elsewhere and re.search(argument, self.section_text, flags):
             return True
         return self.declares(name, ignore_case=mixed)
 
@@ -466,6 +470,8 @@ def declares(name: str, code: str, *, ignore_case: bool = True) -> bool:
     ``ignore_case`` is false:
     ``semaphore rmutex, readLock;``, ``int n = 0;``, ``class Rational``, ``x = 5``,
     ``int Sum(IEnumerable<int> numbers) {``."""
+    if (name.lower() not in code.lower()) if ignore_case else (name not in code):
+        return False  # the common case, without compiling a pattern for this name
     bare = rf"(?<![\w.$\\-]){re.escape(name)}(?![\w(])"
     declared = (
         rf"\b(?:class|struct|interface|enum|record|trait|type|typedef)\s+{bare}"
