@@ -104,7 +104,7 @@ def code_cards(
             answer = fact.comment
             if setup:  # the lines the outcome depends on, then the line
                 front = f"{subject.name}:\n\n{fence(setup, block.lang)}\n\n{shown}"
-                answer = re.sub(r"^(?:=>|->|→)\s*", "", answer)  # "// ->Syntaxfehler"
+                answer = re.sub(rf"^{comments.ARROW}\s*", "", answer)  # "// ->Syntaxfehler"
             out.add(CardKind.CODE, front, answer, line_source)
     for output in facts.outputs:
         line_source = SourceLocation(
@@ -204,7 +204,7 @@ def _line_cards(
     (the lines its outcome depends on), only what it does."""
     snippet = textwrap.dedent(fact.code)
     # "=> /path/to" or a bare value ("/path/to/foo", "'h'", "42"): what the line gives.
-    result = re.match(r"^(?:=>|->|→)\s*(.+)$", fact.comment) or re.match(
+    result = re.match(rf"^{comments.ARROW}\s*(.+)$", fact.comment) or re.match(
         r"^([\"'/\d[{(].*)$", fact.comment
     )
     if setup:

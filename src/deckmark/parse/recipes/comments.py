@@ -56,8 +56,11 @@ _SLASH_LANGS = {
 PROGRAM_LANGS = (_SLASH_LANGS - {"jsonc"}) | {"python", "py", "ruby", "rb", "perl", "r"}
 """Languages of programs (not shell sessions or config): a line comment there is usually
 about the example itself ("pick up the left fork", "search the left subtree")."""
+ARROW = r"(?:=>|->|→)"
+"""A comment that starts with an arrow gives what its line evaluates to (``# => 3``)."""
 _LANGUAGE_BEHAVIOUR = re.compile(
-    r"^(?:=>|->|→)|^[\"'\d]|\b(?:throws?|raises?|exceptions?|errors?|compiles?|compiler|"
+    rf"^{ARROW}|"
+    r"^[\"'\d]|\b(?:throws?|raises?|exceptions?|errors?|compiles?|compiler|"
     r"runtime|returns|in[- ]place|valid|invalid|illegal|allowed|undefined|warnings?|"
     r"deprecated|since|from \S+ on)\b",
     re.IGNORECASE,
@@ -71,7 +74,8 @@ def states_language_behaviour(comment: str) -> bool:
 
 
 _OUTCOME = re.compile(
-    r"^(?:=>|->|→)|^[\"'\d\[{(]|^[A-Z]\w*\(.*\)\W*$|^(?:throws?|raises?|errors?|exceptions?"
+    rf"^{ARROW}|"
+    r"^[\"'\d\[{(]|^[A-Z]\w*\(.*\)\W*$|^(?:throws?|raises?|errors?|exceptions?"
     r"|(?:syntax|compile|compiler|runtime|type)\s*errors?|valid|invalid|illegal|ok|true|false"
     r"|null|nil|none|undefined|nan|compiles|(?:does not|doesn't|won't) compile)\b",
     re.IGNORECASE,
